@@ -1,0 +1,85 @@
+/**
+ * The numeric kernels every layer is written against.
+ *
+ * A `Kernels` owns one flat heap of floats (a WebAssembly memory for the fast
+ * backend, a plain typed array for the reference one). Layers never hold arrays:
+ * they hold element offsets into the heap, as C code holds pointers, so the same
+ * layer code runs on float32 wasm (speed) and float64 JS (gradient checks).
+ *
+ * Conventions for every kernel:
+ * - matrices are row-major and contiguous; `[rows, cols]` in the comments;
+ * - every pointer argument is an element offset into `heap`;
+ * - integer ids (characters, targets) are stored in the heap as floats (exact below 2^24);
+ * - LSTM gate order is PyTorch's: i, f, g, o (input, forget, candidate, output),
+ *   each block `hidden` wide inside a `[batch, 4*hidden]` row.
+ */
+export interface Kernels {
+  /** 'wasm' or 'reference-f32' / 'reference-f64'. */
+  readonly name: string;
+  /** A view of the whole heap. Re-read it after `alloc`: the memory may have grown. */
+  readonly heap: Float32Array | Float64Array;
+  /** Allocates `n` zeroed floats aligned to 16 bytes; returns their element offset. */
+  alloc(n: number): number;
+
+  /** c[m,n] = a[m,k] · b[k,n], or c += that when `accumulate`. */
+  matmul(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void;
+  /** c[m,n] = aᵀ · b with a[k,m], b[k,n] (weight gradients: k = batch*time), or c += that. */
+  matmulTN(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void;
+  /** dst[cols,rows] = src[rows,cols]ᵀ. */
+  transpose(rows: number, cols: number, src: number, dst: number): void;
+
+  fill(n: number, dst: number, value: number): void;
+  copy(n: number, src: number, dst: number): void;
+  /** dst += src */
+  addInto(n: number, src: number, dst: number): void;
+  /** dst *= src (element-wise; dropout masks) */
+  mulInto(n: number, src: number, dst: number): void;
+  /** x *= s */
+  scale(n: number, x: number, s: number): void;
+  /** Σ x², accumulated in float64. */
+  sumSquares(n: number, x: number): number;
+  /** dst[r,:] = row[:] for every r < rows (bias initialisation). */
+  broadcastRows(rows: number, cols: number, row: number, dst: number): void;
+  /** dst[:] += Σ_r src[r,:] (bias gradients). */
+  sumRowsInto(rows: number, cols: number, src: number, dst: number): void;
+  /** dst[i,:] = table[ids[i],:] for i < n (embedding lookup). */
+  gather(n: number, dim: number, table: number, ids: number, dst: number): void;
+  /** dTable[ids[i],:] += src[i,:] for i < n (embedding gradient). */
+  scatterAdd(n: number, dim: number, src: number, ids: number, dTable: number): void;
+
+  /**
+   * One LSTM time step after the matrix products.
+   * gates[batch,4*hidden]: in, pre-activations (x·W_ih + h·W_hh + b); out, activations
+   *   i=σ, f=σ, g=tanh, o=σ in place (kept for backward and for the gate heatmaps).
+   * cPrev[batch,hidden] in; c[batch,hidden] out = f*cPrev + i*g; h[batch,hidden] out = o*tanh(c).
+   */
+  lstmForward(batch: number, hidden: number, gates: number, cPrev: number, c: number, h: number): void;
+  /**
+   * Backward through one LSTM time step's element-wise part.
+   * gates: the activations saved by lstmForward; cPrev, c as in forward.
+   * dh[batch,hidden] in: total ∂L/∂h_t. dc[batch,hidden] in: ∂L/∂c_t from step t+1; out: ∂L/∂c_{t-1}.
+   * dGates[batch,4*hidden] out: ∂L/∂(pre-activations), same gate order.
+   */
+  lstmBackward(batch: number, hidden: number, gates: number, cPrev: number, c: number,
+    dh: number, dc: number, dGates: number): void;
+  /** x = tanh(x) in place (vanilla RNN step: h = tanh(pre)). */
+  tanhInPlace(n: number, x: number): void;
+  /** dPre = dh * (1 - h²) (vanilla RNN step backward). */
+  tanhBackward(n: number, h: number, dh: number, dPre: number): void;
+
+  /**
+   * Row-wise softmax cross-entropy over logits[rows,vocab] against targets[rows] (ids as floats).
+   * Returns Σ -log p(target) in nats. If dLogits >= 0, writes (softmax - onehot) * gradScale there
+   * (dLogits may equal logits: in place).
+   */
+  softmaxCrossEntropy(rows: number, vocab: number, logits: number, targets: number,
+    dLogits: number, gradScale: number): number;
+
+  /**
+   * Adam step over n parameters: m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g²;
+   * p -= stepSize * m / (sqrt(v) + eps), with the bias corrections already folded into stepSize
+   * (stepSize = lr * sqrt(1-b2^t) / (1-b1^t)).
+   */
+  adam(n: number, param: number, grad: number, m: number, v: number,
+    stepSize: number, beta1: number, beta2: number, eps: number): void;
+}
