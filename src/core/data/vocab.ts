@@ -1,0 +1,155 @@
+/**
+ * The character vocabulary: a bijection between the characters of a corpus and
+ * dense integer ids `0 … size-1`, the rows of the embedding and the columns of
+ * the output layer.
+ *
+ * A "character" is one Unicode code point, not one UTF-16 unit, so an emoji or
+ * a CJK extension-B ideograph is a single id and sampling can never emit half a
+ * surrogate pair. Lone surrogates are never vocabulary entries: they cannot be
+ * written to a UTF-8 model file, and corpus text (decoded strictly) has none.
+ *
+ * The last id (`size - 1`) is reserved for "unknown": every code point outside
+ * the vocabulary encodes to it and it decodes to U+FFFD. For that reason U+FFFD
+ * itself is never an ordinary entry; it still round-trips through the unknown id.
+ */
+
+/** What the unknown id decodes to. */
+export const UNKNOWN_CHAR = '\uFFFD';
+
+/** Above this code point a char lives in the `astral` map rather than the BMP table. */
+const BMP_SIZE = 0x10000;
+
+export class Vocab {
+  /** The known characters, sorted by code point; index = id. Excludes the unknown slot. */
+  readonly chars: readonly string[];
+  /** Number of ids including the unknown slot: `chars.length + 1` (= ModelConfig.vocabSize). */
+  readonly size: number;
+  /** The id every unknown character maps to: `size - 1`. */
+  readonly unknownId: number;
+
+  /** BMP code unit → id; `unknownId` where absent. 256 KiB, so encoding is one array read per char. */
+  private readonly bmp: Int32Array;
+  /** Astral code point → id (emoji, rare CJK): few enough for a Map. */
+  private readonly astral: Map<number, number>;
+
+  private constructor(sortedChars: string[]) {
+    this.chars = Object.freeze(sortedChars);
+    this.size = sortedChars.length + 1;
+    this.unknownId = sortedChars.length;
+    this.bmp = new Int32Array(BMP_SIZE).fill(this.unknownId);
+    this.astral = new Map();
+    sortedChars.forEach((ch, id) => {
+      const cp = ch.codePointAt(0)!;
+      if (cp < BMP_SIZE) this.bmp[cp] = id;
+      else this.astral.set(cp, id);
+    });
+  }
+
+  /** The distinct code points of `text`, sorted by code point, plus the unknown slot. */
+  static fromText(text: string): Vocab {
+    const seen = new Set<number>();
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (!isLoneSurrogate(cp) && ch !== UNKNOWN_CHAR) seen.add(cp);
+    }
+    const sorted = [...seen].sort((a, b) => a - b).map((cp) => String.fromCodePoint(cp));
+    return new Vocab(sorted);
+  }
+
+  /**
+   * Rebuilds a vocabulary saved as `vocab.chars` (ids are the array positions,
+   * so the order is kept as given). Throws on anything that could not have come
+   * from `fromText`'s contract: duplicates, entries that are not exactly one
+   * code point, lone surrogates, or the reserved U+FFFD.
+   */
+  static fromChars(chars: readonly string[]): Vocab {
+    if (!Array.isArray(chars)) throw new Error('vocabulary must be an array of characters');
+    const seen = new Map<string, number>();
+    chars.forEach((ch, i) => {
+      if (typeof ch !== 'string') throw new Error(`vocabulary entry ${i} is not a string`);
+      if (!isSingleCodePoint(ch)) {
+        throw new Error(`vocabulary entry ${i} (${JSON.stringify(ch)}) is not exactly one character`);
+      }
+      if (isLoneSurrogate(ch.codePointAt(0)!)) {
+        throw new Error(`vocabulary entry ${i} (${JSON.stringify(ch)}) is a lone surrogate`);
+      }
+      if (ch === UNKNOWN_CHAR) {
+        throw new Error(`vocabulary entry ${i} is U+FFFD, which is reserved for the unknown id`);
+      }
+      const previous = seen.get(ch);
+      if (previous !== undefined) {
+        throw new Error(`vocabulary entry ${i} (${JSON.stringify(ch)}) duplicates entry ${previous}`);
+      }
+      seen.set(ch, i);
+    });
+    return new Vocab([...chars]);
+  }
+
+  /** One id per code point of `text`; characters outside the vocabulary → `unknownId`. */
+  encode(text: string): Int32Array {
+    // Two passes: counting code points first sizes the result exactly, which
+    // matters for a 64 MiB corpus (an over-allocated Int32Array would be 256 MiB).
+    const n = text.length;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const u = text.charCodeAt(i);
+      if (isHighSurrogate(u) && i + 1 < n && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+      count++;
+    }
+    const ids = new Int32Array(count);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const u = text.charCodeAt(i);
+      if (isHighSurrogate(u) && i + 1 < n && isLowSurrogate(text.charCodeAt(i + 1))) {
+        const cp = ((u - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000;
+        ids[k++] = this.astral.get(cp) ?? this.unknownId;
+        i++;
+      } else {
+        // A lone surrogate reads the table slot it indexes, which is always unknown.
+        ids[k++] = this.bmp[u];
+      }
+    }
+    return ids;
+  }
+
+  /** The text of `ids`; throws RangeError on an id outside `0 … size-1` (a caller bug, not bad input). */
+  decode(ids: ArrayLike<number>): string {
+    const parts: string[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) parts[i] = this.char(ids[i]);
+    return parts.join('');
+  }
+
+  /** The id of one character; `unknownId` if it is not in the vocabulary. */
+  id(char: string): number {
+    if (!isSingleCodePoint(char)) {
+      throw new RangeError(`Vocab.id expects exactly one character, got ${JSON.stringify(char)}`);
+    }
+    const cp = char.codePointAt(0)!;
+    return cp < BMP_SIZE ? this.bmp[cp] : (this.astral.get(cp) ?? this.unknownId);
+  }
+
+  /** The character of one id; U+FFFD for `unknownId`. */
+  char(id: number): string {
+    if (!Number.isInteger(id) || id < 0 || id >= this.size) {
+      throw new RangeError(`character id ${id} is outside the vocabulary (size ${this.size})`);
+    }
+    return id === this.unknownId ? UNKNOWN_CHAR : this.chars[id];
+  }
+}
+
+function isSingleCodePoint(s: string): boolean {
+  if (s.length === 1) return true;
+  return s.length === 2 && isHighSurrogate(s.charCodeAt(0)) && isLowSurrogate(s.charCodeAt(1));
+}
+
+function isHighSurrogate(u: number): boolean {
+  return u >= 0xd800 && u <= 0xdbff;
+}
+
+function isLowSurrogate(u: number): boolean {
+  return u >= 0xdc00 && u <= 0xdfff;
+}
+
+function isLoneSurrogate(cp: number): boolean {
+  return cp >= 0xd800 && cp <= 0xdfff;
+}

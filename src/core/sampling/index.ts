@@ -1,0 +1,14 @@
+export { type Random, seededRandom, mathRandom } from './random';
+export {
+  type Logits,
+  type Strategy,
+  STRATEGY_DEFAULTS,
+  parseStrategy,
+  describeStrategy,
+} from './strategy';
+export { softmax, logSoftmax } from './softmax';
+export { greedy } from './greedy';
+export { sampleTemperature } from './temperature';
+export { sampleTopK } from './top-k';
+export { sampleTopP } from './top-p';
+export { pick } from './pick';

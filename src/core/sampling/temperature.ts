@@ -1,0 +1,12 @@
+import { sampleCategorical } from './categorical';
+import type { Random } from './random';
+import { softmax } from './softmax';
+import type { Logits } from './strategy';
+
+/**
+ * Draws from softmax(logits / T). T < 1 sharpens towards greedy, T > 1 flattens towards
+ * uniform; T = 1 is the distribution the model was trained to predict.
+ */
+export function sampleTemperature(logits: Logits, temperature: number, rng: Random): number {
+  return sampleCategorical(softmax(logits, temperature), rng);
+}
