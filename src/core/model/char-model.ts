@@ -31,6 +31,7 @@ export class CharModel {
   private readonly dense: Dense;
   private readonly work: Workspaces<BatchWork>;
   private lastTrain = false;
+  private readonly scratchStates = new Map<number, number>();
 
   static specs(config: ModelConfig): ParamSpec[] {
     const specs = [...Embedding.specs('embedding', config.vocabSize, config.embedding)];
@@ -71,6 +72,19 @@ export class CharModel {
   /** A zeroed state buffer for `batch` streams. */
   newState(batch: number): number {
     return this.k.alloc(batch * this.stateSize);
+  }
+
+  /**
+   * A state buffer for `batch` streams shared by short-lived users (evaluation, steppers), who
+   * load their own state into it before use; allocated once per batch size.
+   */
+  scratchState(batch: number): number {
+    let at = this.scratchStates.get(batch);
+    if (at === undefined) {
+      at = this.newState(batch);
+      this.scratchStates.set(batch, at);
+    }
+    return at;
   }
 
   /** Heap offsets where the caller writes ids and targets `[time, batch]` before `forward`. */

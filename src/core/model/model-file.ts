@@ -1,0 +1,103 @@
+import type { Kernels } from '../nn/kernels/kernels';
+import { Vocab } from '../data/vocab';
+import { CharModel } from './char-model';
+import type { ModelConfig } from './config';
+import { validateConfig } from './validate-config';
+import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pytorch-names';
+import { decodeSafetensors, encodeSafetensors, ModelFileError, readModelBytes, writeFileAtomic } from './safetensors';
+
+/**
+ * A char-lstm model file is a safetensors file: PyTorch-named tensors (see pytorch-names.ts)
+ * and, in `__metadata__`, strings:
+ *   format          "char-lstm"
+ *   format_version  "1"
+ *   config          JSON ModelConfig
+ *   vocab           JSON array of the known characters, sorted; the unknown slot is implied last
+ *   training        JSON TrainingInfo (optional): how the weights were made
+ */
+export const FORMAT_VERSION = 1;
+
+/** How a model was trained, for the status bar, the README and `--resume`. All optional. */
+export interface TrainingInfo {
+  /** Best validation loss, nats/char. */
+  validLoss?: number;
+  charsSeen?: number;
+  steps?: number;
+  /** ISO date of the save. */
+  savedAt?: string;
+  /** What it was trained on, e.g. "tinyshakespeare.txt (first 90%)". */
+  corpus?: string;
+  /** The training settings used. */
+  train?: Record<string, number>;
+}
+
+export interface LoadedModel {
+  model: CharModel;
+  vocab: Vocab;
+  info: TrainingInfo;
+}
+
+/** Saves atomically (temporary file, then rename): a crash or full disk leaves the old file. */
+export async function saveModel(path: string, model: CharModel, vocab: Vocab, info: TrainingInfo = {},
+  dtype: 'F32' | 'F16' = 'F32'): Promise<void> {
+  if (vocab.size !== model.config.vocabSize) throw new Error(`vocabulary has ${vocab.size} ids but the model ${model.config.vocabSize}`);
+  const metadata = {
+    format: 'char-lstm',
+    format_version: String(FORMAT_VERSION),
+    config: JSON.stringify(model.config),
+    vocab: JSON.stringify(vocab.chars),
+    training: JSON.stringify({ ...info, savedAt: info.savedAt ?? new Date().toISOString() }),
+  };
+  await writeFileAtomic(path, encodeSafetensors(toPyTorchTensors(model), metadata, dtype));
+}
+
+/** Loads and validates a model file; every problem is a ModelFileError naming the file. */
+export async function loadModel(path: string, kernels: Kernels): Promise<LoadedModel> {
+  const bytes = await readModelBytes(path);
+  try {
+    return decodeModel(bytes, kernels);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw new ModelFileError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Decodes model file bytes (already read) into a model on `kernels`. */
+export function decodeModel(bytes: Uint8Array, kernels: Kernels): LoadedModel {
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  if (metadata.format !== 'char-lstm') throw new ModelFileError('not a char-lstm model (no "format": "char-lstm" in its metadata)');
+  const version = Number(metadata.format_version);
+  if (!Number.isInteger(version) || version < 1) throw new ModelFileError(`bad format_version ${JSON.stringify(metadata.format_version)}`);
+  if (version > FORMAT_VERSION) {
+    throw new ModelFileError(`model format version ${version} is newer than this char-lstm reads (${FORMAT_VERSION}); update char-lstm`);
+  }
+  const config = parseJson<ModelConfig>(metadata.config, 'config');
+  const chars = parseJson<string[]>(metadata.vocab, 'vocab');
+  const info = metadata.training === undefined ? {} : parseJson<TrainingInfo>(metadata.training, 'training');
+  let vocab: Vocab;
+  try {
+    validateConfig(config);
+    if (!Array.isArray(chars) || chars.some((c) => typeof c !== 'string')) throw new Error('vocab must be an array of strings');
+    vocab = Vocab.fromChars(chars);
+    if (vocab.size !== config.vocabSize) throw new Error(`the vocabulary has ${vocab.size} ids but the config says ${config.vocabSize}`);
+  } catch (e) {
+    throw new ModelFileError((e as Error).message);
+  }
+  try {
+    checkPyTorchTensors(config, tensors);
+  } catch (e) {
+    throw new ModelFileError((e as Error).message);
+  }
+  const model = new CharModel(kernels, config);
+  fromPyTorchTensors(model, tensors);
+  return { model, vocab, info: typeof info === 'object' && info !== null ? info : {} };
+}
+
+function parseJson<T>(text: string | undefined, field: string): T {
+  if (text === undefined) throw new ModelFileError(`metadata "${field}" is missing`);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ModelFileError(`metadata "${field}" is not valid JSON`);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Kernels } from './kernels/kernels';
+import type { Parameters } from './parameters';
+
+/**
+ * Adam (Kingma & Ba, 2015) over a whole parameter block, with global-norm gradient clipping.
+ * Moments m and v live beside the parameters in the heap, same layout.
+ */
+export class Adam {
+  private readonly m: number;
+  private readonly v: number;
+  private t = 0;
+
+  constructor(private readonly k: Kernels, private readonly params: Parameters,
+    readonly beta1 = 0.9, readonly beta2 = 0.999, readonly eps = 1e-8) {
+    this.m = k.alloc(params.count);
+    this.v = k.alloc(params.count);
+  }
+
+  /** Clips the gradients to global norm `clip` (0: no clipping), then steps; returns the norm before clipping. */
+  step(lr: number, clip: number): number {
+    const { k, params } = this;
+    const norm = Math.sqrt(k.sumSquares(params.count, params.grads));
+    if (clip > 0 && norm > clip) k.scale(params.count, params.grads, clip / norm);
+    this.t++;
+    const stepSize = lr * Math.sqrt(1 - this.beta2 ** this.t) / (1 - this.beta1 ** this.t);
+    k.adam(params.count, params.values, params.grads, this.m, this.v, stepSize, this.beta1, this.beta2, this.eps);
+    return norm;
+  }
+}
