@@ -1,5 +1,6 @@
 // Transcendental kernels: vectorised exp / sigmoid / tanh, the LSTM cell, tanh RNN steps,
 // softmax cross-entropy. Pointers are byte addresses, sizes element counts, data f32.
+import { scale } from './elementwise';
 //
 // Every kernel runs its scalar tail through the same f32x4 code on one lane (`lanes` = false),
 // so a value never depends on its position in the array.
@@ -172,10 +173,10 @@ export function softmaxCrossEntropy(rows: i32, vocab: i32, logits: usize, target
     let mv = f32x4.splat(-Infinity);
     let v = 0;
     for (; v + 4 <= vocab; v += 4) mv = f32x4.max(mv, v128.load(x + (<usize>v << 2)));
-    let max = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
+    let top = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
       max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-    for (; v < vocab; v++) max = max(max, load<f32>(x + (<usize>v << 2)));
-    const vmax = f32x4.splat(max);
+    for (; v < vocab; v++) top = max(top, load<f32>(x + (<usize>v << 2)));
+    const vmax = f32x4.splat(top);
     const target = <i32>load<f32>(targets + (<usize>r << 2));
     const xt = load<f32>(x + (<usize>target << 2)); // read before an in-place gradient overwrites it
     // Σ e^{x-max} in f64, as the reference does; the f32 exps go to dLogits for the second pass.
@@ -190,11 +191,11 @@ export function softmaxCrossEntropy(rows: i32, vocab: i32, logits: usize, target
     const sv = f64x2.add(s0, s1);
     let sum = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
     for (; v < vocab; v++) {
-      const e = f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>v << 2)) - max)), 0);
+      const e = f32x4.extract_lane(expv(f32x4.splat(load<f32>(x + (<usize>v << 2)) - top)), 0);
       if (withGrad) store<f32>(d + (<usize>v << 2), e);
       sum += e;
     }
-    loss += Math.log(sum) - (<f64>xt - <f64>max);
+    loss += Math.log(sum) - (<f64>xt - <f64>top);
     if (!withGrad) continue;
     const et = load<f32>(d + (<usize>target << 2));
     scale(vocab, d, <f32>(<f64>gradScale / sum));
@@ -202,12 +203,4 @@ export function softmaxCrossEntropy(rows: i32, vocab: i32, logits: usize, target
     store<f32>(d + (<usize>target << 2), <f32>(-(sum - <f64>et) / sum * <f64>gradScale));
   }
   return loss;
-}
-
-// Local copy of elementwise.scale's loop, kept here so this file has no cross-file inlining needs.
-function scale(n: i32, x: usize, s: f32): void {
-  const vs = f32x4.splat(s);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(x + (<usize>i << 2), f32x4.mul(v128.load(x + (<usize>i << 2)), vs));
-  for (; i < n; i++) store<f32>(x + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) * s);
 }

@@ -1,17 +1,16 @@
-// AssemblyScript: compiled to kernels.wasm by esbuild.mjs.
+// AssemblyScript entry point, compiled to kernels.wasm by esbuild.mjs (SIMD128, no runtime).
+// Exports take byte pointers into linear memory, element counts as i32, and f32 data;
+// the TypeScript wrapper (../wasm.ts) converts the element offsets layers use.
+export { matmul, matmulTN } from './matmul';
+export {
+  fill, copy, addInto, mulInto, scale, sumSquares, broadcastRows, sumRowsInto,
+  gather, scatterAdd, transpose, adam,
+} from './elementwise';
+export {
+  lstmForward, lstmBackward, tanhInPlace, tanhBackward, softmaxCrossEntropy,
+} from './activations';
+
+/** First free byte after the static data (including the GEMM packing buffers). */
 export function heapBase(): usize {
   return __heap_base;
 }
-export function scale(n: i32, x: usize, s: f32): void {
-  const vs = f32x4.splat(s);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const p = x + (<usize>i << 2);
-    v128.store(p, f32x4.mul(v128.load(p), vs));
-  }
-  for (; i < n; i++) {
-    const p = x + (<usize>i << 2);
-    store<f32>(p, load<f32>(p) * s);
-  }
-}
-export function expTest(x: f32): f32 { return Mathf.exp(x); }

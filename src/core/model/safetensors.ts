@@ -1,0 +1,330 @@
+/**
+ * A strict reader and writer of the safetensors format
+ * (https://huggingface.co/docs/safetensors), the file format of a model:
+ *
+ *   [8 bytes]  N, little-endian u64: header length in bytes
+ *   [N bytes]  UTF-8 JSON object, space-padded (we pad to a multiple of 8 so the
+ *              data is aligned): { "<name>": { "dtype", "shape", "data_offsets": [begin, end] },
+ *              "__metadata__": { string: string } }
+ *   [rest]     the data section: every tensor's little-endian elements, row-major;
+ *              offsets are relative to its start, tensors are contiguous and cover it exactly.
+ *
+ * A model file may come from anywhere (a download, a colleague, a half-finished
+ * write), so decoding checks every claim in the header against the actual bytes
+ * before allocating anything, and every failure is a one-line ModelFileError.
+ */
+import { randomBytes } from 'crypto';
+import { promises as fs } from 'fs';
+
+/** In memory a tensor is always float32, whatever dtype it is stored as. `data.length` = product(shape). */
+export type Tensor = { shape: number[]; data: Float32Array };
+
+/** A model file is unusable: corrupt, truncated, missing, or not a model. The message is one line for the user. */
+export class ModelFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
+
+/** Bytes per element of each dtype we read. BF16 is read-only: PyTorch exports use it. */
+const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+const METADATA_KEY = '__metadata__';
+const ENTRY_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
+/** Bigger headers are corrupt or hostile; the reference implementation uses the same limit. */
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** A char-level model is a few MiB; beyond this the file is not ours (and Buffer limits loom). */
+const MAX_MODEL_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export function encodeSafetensors(
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string>,
+  dtype: 'F32' | 'F16' = 'F32',
+): Buffer {
+  if (dtype !== 'F32' && dtype !== 'F16') throw new Error(`cannot write dtype ${String(dtype)}: use F32 or F16`);
+  const size = DTYPE_BYTES[dtype];
+  const names = Object.keys(tensors).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Built by hand, not JSON.stringify(object): keys like "__proto__" or "0" would be lost or reordered.
+  const fields: string[] = [];
+  const metadataKeys = Object.keys(metadata);
+  if (metadataKeys.length > 0) {
+    const entries = metadataKeys.map((key) => {
+      if (typeof metadata[key] !== 'string') throw new Error(`metadata value for ${JSON.stringify(key)} is not a string`);
+      return `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`;
+    });
+    fields.push(`${JSON.stringify(METADATA_KEY)}:{${entries.join(',')}}`);
+  }
+  let offset = 0;
+  for (const name of names) {
+    if (name === METADATA_KEY) throw new Error(`"${METADATA_KEY}" cannot be a tensor name`);
+    const { shape, data } = tensors[name];
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw new Error(`tensor ${JSON.stringify(name)}: shape must be non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (!(data instanceof Float32Array) || data.length !== count) {
+      throw new Error(`tensor ${JSON.stringify(name)}: shape [${shape}] needs ${count} floats, data has ${data?.length}`);
+    }
+    const end = offset + count * size;
+    fields.push(`${JSON.stringify(name)}:${JSON.stringify({ dtype, shape, data_offsets: [offset, end] })}`);
+    offset = end;
+  }
+  const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
+  const headerLength = Math.ceil(json.length / 8) * 8;
+  const out = Buffer.alloc(8 + headerLength + offset);
+  out.writeBigUInt64LE(BigInt(headerLength), 0);
+  json.copy(out, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
+
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let pos = 8 + headerLength;
+  for (const name of names) {
+    const data = tensors[name].data;
+    if (dtype === 'F32' && LITTLE_ENDIAN_HOST) {
+      out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+      pos += data.byteLength;
+    } else {
+      for (let i = 0; i < data.length; i++, pos += size) {
+        if (dtype === 'F32') view.setFloat32(pos, data[i], true);
+        else view.setUint16(pos, float32ToFloat16Bits(data[i]), true);
+      }
+    }
+  }
+  return out;
+}
+
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  count: number;
+  begin: number;
+  end: number;
+}
+
+export function decodeSafetensors(bytes: Uint8Array): {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+} {
+  if (bytes.length < 8) {
+    throw new ModelFileError(`model file is too short: ${bytes.length} bytes, not even the 8-byte header length`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const claimed = view.getBigUint64(0, true);
+  if (claimed > BigInt(MAX_HEADER_BYTES)) {
+    throw new ModelFileError(`model file is corrupt: header length ${claimed} bytes exceeds the 100 MiB limit`);
+  }
+  const headerLength = Number(claimed);
+  if (headerLength > bytes.length - 8) {
+    throw new ModelFileError(`model file is truncated: header claims ${headerLength} bytes but the file has ${bytes.length}`);
+  }
+  const headerBytes = bytes.subarray(8, 8 + headerLength);
+  if (headerBytes[0] !== 0x7b) throw new ModelFileError('model file is corrupt: the header does not start with "{"');
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'not valid JSON' : 'not valid UTF-8 JSON';
+    throw new ModelFileError(`model file is corrupt: the header is ${reason}`);
+  }
+  if (!isPlainObject(header)) throw new ModelFileError('model file is corrupt: the header is not a JSON object');
+
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: Entry[] = [];
+  for (const [name, value] of Object.entries(header)) {
+    if (name === METADATA_KEY) readMetadata(value, metadata);
+    else entries.push(checkEntry(name, value, dataLength));
+  }
+  checkCoverage(entries, dataLength);
+
+  // Everything is now known to fit inside `bytes`: allocation sizes are bounded by the file.
+  const tensors: Record<string, Tensor> = {};
+  for (const e of entries) {
+    const data = readElements(bytes, view, dataStart + e.begin, e.count, e.dtype);
+    defineOwn(tensors, e.name, { shape: e.shape, data });
+  }
+  return { tensors, metadata };
+}
+
+function readMetadata(value: unknown, out: Record<string, string>): void {
+  if (!isPlainObject(value)) throw new ModelFileError(`model file is corrupt: "${METADATA_KEY}" is not an object`);
+  for (const [key, text] of Object.entries(value)) {
+    if (typeof text !== 'string') {
+      throw new ModelFileError(`model file is corrupt: metadata value for ${JSON.stringify(key)} is not a string`);
+    }
+    defineOwn(out, key, text);
+  }
+}
+
+function checkEntry(name: string, value: unknown, dataLength: number): Entry {
+  const where = `model file is corrupt: tensor ${JSON.stringify(name)}`;
+  if (!isPlainObject(value)) throw new ModelFileError(`${where} is not described by an object`);
+  for (const field of Object.keys(value)) {
+    if (!ENTRY_FIELDS.has(field)) throw new ModelFileError(`${where} has an unexpected field ${JSON.stringify(field)}`);
+  }
+  const { dtype, shape, data_offsets: offsets } = value;
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
+    throw new ModelFileError(`unsupported dtype ${JSON.stringify(dtype) ?? 'undefined'} for tensor ${JSON.stringify(name)}`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ModelFileError(`${where} has an invalid shape (need non-negative integers)`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+    throw new ModelFileError(`${where} has invalid data_offsets (need two non-negative integers)`);
+  }
+  const [begin, end] = offsets as number[];
+  if (begin > end || end > dataLength) {
+    throw new ModelFileError(`${where} has data_offsets [${begin}, ${end}] outside the ${dataLength}-byte data section`);
+  }
+  // Capped product: once it exceeds the data section it cannot match, and must not overflow.
+  let count = 1;
+  for (const d of shape as number[]) count = Math.min(count * d, dataLength + 1);
+  if (count * DTYPE_BYTES[dtype] !== end - begin) {
+    throw new ModelFileError(
+      `${where}: shape [${shape.join(', ')}] of ${dtype} does not match its ${end - begin} bytes of data`,
+    );
+  }
+  return { name, dtype, shape: [...(shape as number[])], count, begin, end };
+}
+
+/** Tensors must tile the data section exactly: no overlap (aliasing), no gap, no trailing bytes. */
+function checkCoverage(entries: Entry[], dataLength: number): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  let previous: Entry | undefined;
+  for (const e of sorted) {
+    if (e.begin < cursor) {
+      throw new ModelFileError(
+        `model file is corrupt: tensors ${JSON.stringify(previous!.name)} and ${JSON.stringify(e.name)} overlap`,
+      );
+    }
+    if (e.begin > cursor) {
+      throw new ModelFileError(`model file is corrupt: unused bytes ${cursor}–${e.begin} in the data section`);
+    }
+    cursor = e.end;
+    previous = e;
+  }
+  if (cursor !== dataLength) {
+    throw new ModelFileError(`model file is corrupt: ${dataLength - cursor} bytes after the last tensor`);
+  }
+}
+
+function readElements(bytes: Uint8Array, view: DataView, start: number, count: number, dtype: string): Float32Array {
+  const data = new Float32Array(count);
+  if (dtype === 'F32' && LITTLE_ENDIAN_HOST) {
+    // A byte copy: `start` need not be 4-aligned in a file from another writer.
+    new Uint8Array(data.buffer).set(bytes.subarray(start, start + count * 4));
+  } else if (dtype === 'F32') {
+    for (let i = 0; i < count; i++) data[i] = view.getFloat32(start + 4 * i, true);
+  } else if (dtype === 'F16') {
+    for (let i = 0; i < count; i++) data[i] = float16BitsToFloat32(view.getUint16(start + 2 * i, true));
+  } else {
+    // BF16 is the top half of a float32.
+    const bits = new Uint32Array(data.buffer);
+    for (let i = 0; i < count; i++) bits[i] = view.getUint16(start + 2 * i, true) << 16;
+  }
+  return data;
+}
+
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
+
+/** IEEE binary16 bits of `value`, rounded to nearest, ties to even; overflow → ±Infinity, NaN stays NaN. */
+export function float32ToFloat16Bits(value: number): number {
+  scratchF32[0] = value;
+  const x = scratchU32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | (mant !== 0 ? 0x7e00 : 0x7c00);
+  const e = exp - 127 + 15; // rebiased exponent
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    // Half subnormal: value = m · 2^-24, m = significand (with implicit 1) >> (14 - e).
+    const shift = 14 - e;
+    if (shift > 24) return sign; // below half the smallest subnormal: rounds to ±0
+    const m = mant | 0x800000;
+    let h = m >>> shift;
+    const rest = m & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rest > halfway || (rest === halfway && (h & 1) === 1)) h++; // may carry into the smallest normal: correct
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++; // a carry may reach 0x7c00 = Infinity: correct
+  return sign | h;
+}
+
+/** The float value of IEEE binary16 bits. */
+export function float16BitsToFloat32(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const e = (bits >>> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  if (e === 0) return sign * m * 2 ** -24;
+  if (e === 31) return m === 0 ? sign * Infinity : NaN;
+  return sign * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/**
+ * Writes `bytes` to `path` so that readers see the old file or the new one, never
+ * a mix: a temp file in the same folder (same filesystem, so rename is atomic),
+ * fsynced before the rename so a crash cannot leave the new name on empty data.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const handle = await fs.open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The bytes of a model file; a missing file, a folder, or an absurdly large file is a ModelFileError. */
+export async function readModelBytes(path: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (error) {
+    throw describeOpenError(path, error as NodeJS.ErrnoException);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new ModelFileError(`${path} is a folder, not a model file`);
+    if (stat.size > MAX_MODEL_FILE_BYTES) {
+      throw new ModelFileError(`${path} is too large to be a model file: ${stat.size} bytes (limit 2 GiB)`);
+    }
+    return await handle.readFile();
+  } catch (error) {
+    if (error instanceof ModelFileError) throw error;
+    throw describeOpenError(path, error as NodeJS.ErrnoException);
+  } finally {
+    await handle.close();
+  }
+}
+
+function describeOpenError(path: string, error: NodeJS.ErrnoException): ModelFileError {
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return new ModelFileError(`model file not found: ${path}`);
+  if (error.code === 'EISDIR') return new ModelFileError(`${path} is a folder, not a model file`);
+  return new ModelFileError(`cannot read model file ${path}: ${error.code ?? error.message}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sets an own property even for keys like "__proto__", which plain assignment would treat as the prototype. */
+function defineOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
