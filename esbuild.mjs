@@ -30,7 +30,7 @@ const node = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  external: ['vscode', '@tensorflow/tfjs-node'],
+  external: ['vscode', '@tensorflow/*'],
   logLevel: 'warning',
 };
 
