@@ -19,8 +19,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import ignore, { type Ignore } from 'ignore';
-import { isIgnoredName, isPrunedDir, isSecretName } from './skip-rules';
+import { type IgnoreScope, isGitIgnored, isIgnoredName, isPrunedDir, isSecretName, withGitignore } from './skip-rules';
 
 export type SkipReason = 'binary' | 'too-large' | 'secret' | 'ignored-name' | 'unreadable' | 'total-limit';
 
@@ -61,12 +60,6 @@ export class CorpusError extends Error {
     super(message);
     this.name = 'CorpusError';
   }
-}
-
-/** A `.gitignore` and the folder its patterns are relative to. */
-interface IgnoreScope {
-  dir: string;
-  rules: Ignore;
 }
 
 interface Candidate {
@@ -183,15 +176,8 @@ async function walk(
     skipped.push({ path: dir, reason: 'unreadable' });
     return;
   }
-  let scopes = parentScopes;
-  if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
-    try {
-      const rules = ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8'));
-      scopes = [...parentScopes, { dir, rules }];
-    } catch {
-      // An unreadable .gitignore excludes nothing; its folder is still walked.
-    }
-  }
+  const hasGitignore = entries.some((e) => e.name === '.gitignore' && e.isFile());
+  const scopes = hasGitignore ? await withGitignore(dir, parentScopes) : parentScopes;
   entries.sort((a, b) => compareStrings(a.name, b.name));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
@@ -204,18 +190,6 @@ async function walk(
     }
     // Symlinks, sockets, FIFOs and devices are never read during a walk.
   }
-}
-
-/** Git's precedence: the deepest `.gitignore` with a matching rule (ignore or `!` re-include) decides. */
-function isGitIgnored(full: string, isDir: boolean, scopes: readonly IgnoreScope[]): boolean {
-  for (let i = scopes.length - 1; i >= 0; i--) {
-    // `ignore` wants '/'-separated paths relative to the .gitignore's folder; a trailing '/' marks a folder.
-    const relative = path.relative(scopes[i].dir, full).split(path.sep).join('/') + (isDir ? '/' : '');
-    const result = scopes[i].rules.test(relative);
-    if (result.ignored) return true;
-    if (result.unignored) return false;
-  }
-  return false;
 }
 
 /** One entry per real file (an explicit input beats the same file found by a walk), sorted by path. */

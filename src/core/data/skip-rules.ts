@@ -1,8 +1,11 @@
 /**
- * Name-based rules for what never goes into a training corpus. They look only
- * at a file's or folder's own name (case-insensitive), so they are cheap and
- * apply before anything is read.
+ * Rules for what never goes into a training corpus, decided before anything is
+ * read: name-based lists (a file's or folder's own name, case-insensitive) and
+ * the workspace's `.gitignore` files.
  */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import ignore, { type Ignore } from 'ignore';
 
 /**
  * Folders never descended into, wherever they appear: version-control data,
@@ -93,4 +96,32 @@ export function isIgnoredName(name: string): boolean {
 function extensionOf(lowerName: string): string {
   const dot = lowerName.lastIndexOf('.');
   return dot > 0 ? lowerName.slice(dot) : '';
+}
+
+/** A `.gitignore`'s rules and the folder its patterns are relative to. */
+export interface IgnoreScope {
+  dir: string;
+  rules: Ignore;
+}
+
+/** `scopes` plus the `.gitignore` in `dir`; an unreadable one excludes nothing. */
+export async function withGitignore(dir: string, scopes: readonly IgnoreScope[]): Promise<readonly IgnoreScope[]> {
+  try {
+    const rules = ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8'));
+    return [...scopes, { dir, rules }];
+  } catch {
+    return scopes;
+  }
+}
+
+/** Git's precedence: the deepest `.gitignore` with a matching rule (ignore or `!` re-include) decides. */
+export function isGitIgnored(full: string, isDir: boolean, scopes: readonly IgnoreScope[]): boolean {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    // `ignore` wants '/'-separated paths relative to the .gitignore's folder; a trailing '/' marks a folder.
+    const relative = path.relative(scopes[i].dir, full).split(path.sep).join('/') + (isDir ? '/' : '');
+    const result = scopes[i].rules.test(relative);
+    if (result.ignored) return true;
+    if (result.unignored) return false;
+  }
+  return false;
 }

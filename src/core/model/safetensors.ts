@@ -44,10 +44,11 @@ export function encodeSafetensors(
 ): Buffer {
   if (dtype !== 'F32' && dtype !== 'F16') throw new Error(`cannot write dtype ${String(dtype)}: use F32 or F16`);
   const size = DTYPE_BYTES[dtype];
-  const names = Object.keys(tensors).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const names = Object.keys(tensors).sort(byCodeUnit);
   // Built by hand, not JSON.stringify(object): keys like "__proto__" or "0" would be lost or reordered.
   const fields: string[] = [];
-  const metadataKeys = Object.keys(metadata);
+  const metadataKeys = Object.keys(metadata).sort(byCodeUnit);
   if (metadataKeys.length > 0) {
     const entries = metadataKeys.map((key) => {
       if (typeof metadata[key] !== 'string') throw new Error(`metadata value for ${JSON.stringify(key)} is not a string`);
@@ -79,29 +80,17 @@ export function encodeSafetensors(
 
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let pos = 8 + headerLength;
-  for (const name of names) {
-    const data = tensors[name].data;
-    if (dtype === 'F32' && LITTLE_ENDIAN_HOST) {
-      out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
-      pos += data.byteLength;
-    } else {
-      for (let i = 0; i < data.length; i++, pos += size) {
-        if (dtype === 'F32') view.setFloat32(pos, data[i], true);
-        else view.setUint16(pos, float32ToFloat16Bits(data[i]), true);
-      }
-    }
+  for (const { data } of names.map((name) => tensors[name])) {
+    if (dtype === 'F32' && LITTLE_ENDIAN_HOST) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+    else if (dtype === 'F32') data.forEach((x, i) => view.setFloat32(pos + 4 * i, x, true));
+    else data.forEach((x, i) => view.setUint16(pos + 2 * i, float32ToFloat16Bits(x), true));
+    pos += data.length * size;
   }
   return out;
 }
 
-interface Entry {
-  name: string;
-  dtype: string;
-  shape: number[];
-  count: number;
-  begin: number;
-  end: number;
-}
+/** One header entry, checked: `count` elements of `dtype` at data-section bytes [begin, end). */
+type Entry = { name: string; dtype: string; shape: number[]; count: number; begin: number; end: number };
 
 export function decodeSafetensors(bytes: Uint8Array): {
   tensors: Record<string, Tensor>;
@@ -125,7 +114,7 @@ export function decodeSafetensors(bytes: Uint8Array): {
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
   } catch (error) {
-    const reason = error instanceof SyntaxError ? 'not valid JSON' : 'not valid UTF-8 JSON';
+    const reason = error instanceof SyntaxError ? 'not valid JSON' : 'not valid UTF-8';
     throw new ModelFileError(`model file is corrupt: the header is ${reason}`);
   }
   if (!isPlainObject(header)) throw new ModelFileError('model file is corrupt: the header is not a JSON object');
@@ -293,13 +282,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
 
 /** The bytes of a model file; a missing file, a folder, or an absurdly large file is a ModelFileError. */
 export async function readModelBytes(path: string): Promise<Uint8Array> {
-  let handle;
+  const handle = await fs.open(path, 'r').catch((error) => { throw describeReadError(path, error); });
   try {
-    handle = await fs.open(path, 'r');
-  } catch (error) {
-    throw describeOpenError(path, error as NodeJS.ErrnoException);
-  }
-  try {
+    // Checked on the open handle, so the size read is the size of the file we read.
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new ModelFileError(`${path} is a folder, not a model file`);
     if (stat.size > MAX_MODEL_FILE_BYTES) {
@@ -307,17 +292,18 @@ export async function readModelBytes(path: string): Promise<Uint8Array> {
     }
     return await handle.readFile();
   } catch (error) {
-    if (error instanceof ModelFileError) throw error;
-    throw describeOpenError(path, error as NodeJS.ErrnoException);
+    throw describeReadError(path, error);
   } finally {
     await handle.close();
   }
 }
 
-function describeOpenError(path: string, error: NodeJS.ErrnoException): ModelFileError {
-  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return new ModelFileError(`model file not found: ${path}`);
-  if (error.code === 'EISDIR') return new ModelFileError(`${path} is a folder, not a model file`);
-  return new ModelFileError(`cannot read model file ${path}: ${error.code ?? error.message}`);
+function describeReadError(path: string, error: unknown): ModelFileError {
+  if (error instanceof ModelFileError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new ModelFileError(`model file not found: ${path}`);
+  if (code === 'EISDIR') return new ModelFileError(`${path} is a folder, not a model file`);
+  return new ModelFileError(`cannot read model file ${path}: ${code ?? String(error)}`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -16,19 +16,25 @@ const ONE = f32x4.splat(1);
 // @ts-ignore: decorator
 @inline
 export function expv(x: v128): v128 {
-  x = f32x4.max(f32x4.min(x, f32x4.splat(88.8)), f32x4.splat(-104));
-  const fn = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // pmin/pmax are single minps/maxps; NaN still reaches the result through x.
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.8)), f32x4.splat(-104));
+  // n = round(x·log2 e) by the 1.5·2^23 trick: the add rounds to an integer and leaves it in the
+  // low mantissa bits (cheaper than nearest + trunc_sat, which V8 expands to long sequences).
+  const magic = f32x4.splat(12582912);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504088896341)), magic);
+  const fn = f32x4.sub(t, magic);
   // r = x - n·ln2 in two pieces: 0.693359375 has 9 bits, so n·C1 is exact for |n| ≤ 2^15.
   let r = f32x4.sub(x, f32x4.mul(fn, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(fn, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), ONE);
-  const n = i32x4.trunc_sat_f32x4_s(fn); // [-150, 128]
+  // Estrin instead of Horner: the dependency chain is 4 multiply-adds deep instead of 7.
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const q01 = f32x4.add(f32x4.mul(f32x4.splat(1.6666665459e-1), r), f32x4.splat(5.0000001201e-1));
+  const q23 = f32x4.add(f32x4.mul(f32x4.splat(8.3334519073e-3), r), f32x4.splat(4.1665795894e-2));
+  const q45 = f32x4.add(f32x4.mul(f32x4.splat(1.9875691500e-4), r), f32x4.splat(1.3981999507e-3));
+  const q = f32x4.add(f32x4.add(q01, f32x4.mul(q23, r2)), f32x4.mul(q45, r4));
+  const y = f32x4.add(f32x4.add(f32x4.mul(q, r2), r), ONE);
+  const n = i32x4.sub(t, magic); // [-150, 128]
   const n1 = i32x4.shr_s(n, 1);
   const n2 = i32x4.sub(n, n1);
   const bias = i32x4.splat(127);
@@ -172,7 +178,7 @@ export function softmaxCrossEntropy(rows: i32, vocab: i32, logits: usize, target
     const d = dLogits + <usize>r * rowBytes;
     let mv = f32x4.splat(-Infinity);
     let v = 0;
-    for (; v + 4 <= vocab; v += 4) mv = f32x4.max(mv, v128.load(x + (<usize>v << 2)));
+    for (; v + 4 <= vocab; v += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>v << 2)));
     let top = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)),
       max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
     for (; v < vocab; v++) top = max(top, load<f32>(x + (<usize>v << 2)));

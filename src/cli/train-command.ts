@@ -1,0 +1,184 @@
+import { promises as fs, constants } from 'fs';
+import * as path from 'path';
+import { Option, type Command } from 'commander';
+import { describeSkips, gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { Vocab } from '../core/data/vocab';
+import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
+import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
+import { CONFIG_LIMITS } from '../core/model/validate-config';
+import { createKernels, type Backend } from '../core/nn/kernels/select';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
+import type { StartEvent } from '../core/train/events';
+import { train, type TrainOptions } from '../core/train/trainer';
+import { CliError, EXIT_INTERRUPTED } from './fail';
+import { floatArg, intArg } from './parse-number';
+import { formatCount, formatSummary, TrainReporter } from './progress';
+
+type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
+type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars'> & {
+  out: string; resume?: string; backend: Backend; half?: boolean; json?: boolean;
+};
+
+/** Share of the text, taken from its end, held out for validation. */
+const VALID_FRACTION = 0.1;
+const M = DEFAULT_MODEL_CONFIG, T = DEFAULT_TRAIN_CONFIG;
+
+export function addTrainCommand(program: Command): void {
+  program.command('train')
+    .description('train a model on the text of files and folders, saving the best checkpoint')
+    .argument('<inputs...>', 'files and folders to learn from (.gitignore is respected)')
+    .requiredOption('-o, --out <file>', 'where the best model is saved (safetensors)')
+    .option('--resume <file>', 'continue training this model (keeps its shape and vocabulary)')
+    .addOption(new Option('--backend <name>', 'numeric kernels').choices(['wasm', 'reference']).default('wasm'))
+    .option('--half', 'save float16 weights (half the file size)')
+    .option('--json', 'print training events as JSON lines on stdout instead of the progress bar')
+    .optionsGroup('Model shape:')
+    .option('--embedding <n>', 'embedding width', intArg(1, CONFIG_LIMITS.embedding), M.embedding)
+    .option('--hidden <n>', 'units per recurrent layer', intArg(1, CONFIG_LIMITS.hidden), M.hidden)
+    .option('--layers <n>', 'stacked recurrent layers', intArg(1, CONFIG_LIMITS.layers), M.layers)
+    .option('--dropout <p>', 'dropout between layers, in [0, 1)', floatArg({ min: 0, max: 1, maxExclusive: true }), M.dropout)
+    .addOption(new Option('--cell <kind>', 'recurrent cell').choices(['lstm', 'rnn']).default(M.cell))
+    .optionsGroup('Training:')
+    .option('--batch <n>', 'parallel streams per step', intArg(1, 4096), T.batch)
+    .option('--seq-len <n>', 'characters per stream per step (BPTT window)', intArg(1, 100_000), T.seqLen)
+    .option('--lr <rate>', 'Adam learning rate', floatArg({ min: 0, minExclusive: true, max: 10 }), T.lr)
+    .option('--epochs <n>', 'passes over the training text', intArg(1), T.epochs)
+    .option('--max-minutes <m>', 'wall-clock budget in minutes, 0 for none', floatArg({ min: 0 }), T.maxMinutes)
+    .option('--seed <n>', 'seed for initialisation, dropout and samples', intArg(0), T.seed)
+    .option('--clip <norm>', 'global gradient-norm clip, 0 for none', floatArg({ min: 0 }), T.clip)
+    .option('--validate-every <steps>', 'validate every this many steps, 0 for once per epoch', intArg(0), T.validateEvery)
+    .option('--patience <n>', 'stop after this many validations without a new best, 0 for never', intArg(0), T.patience)
+    .action((inputs: string[], flags: TrainFlags, cmd: Command) => runTrain(inputs, flags, cmd));
+}
+
+async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Promise<void> {
+  const out = flags.out;
+  await checkWritable(out);
+  const reporter = new TrainReporter({ stderr: process.stderr, json: flags.json ? process.stdout : undefined });
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    // A second Ctrl-C means "now": a slow save or validation is not waited for.
+    if (controller.signal.aborted) { reporter.stop(); process.exit(EXIT_INTERRUPTED); }
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let savedLoss: number | null = null;
+  try {
+    const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
+    const corpus = await gatherCorpus(inputs, { signal: controller.signal });
+    const chars = corpus.files.reduce((n, f) => n + f.chars, 0);
+    reporter.line(`read ${formatCount(corpus.files.length)} file${corpus.files.length === 1 ? '' : 's'}, `
+      + `${formatCount(chars)} chars; ${describeSkips(corpus.skipped)}`);
+    const { train: trainText, valid } = splitCorpus(corpus.text, VALID_FRACTION);
+    if ([...valid].length < 2) {
+      throw new CliError(`the text is too short to train on (${formatCount(chars)} chars): `
+        + `its last ${VALID_FRACTION * 100}% is held out for validation and needs at least 2 characters`);
+    }
+
+    let model: TrainOptions['model'] = shapeOf(flags);
+    let vocab: Vocab;
+    let before: TrainingInfo = {};
+    if (flags.resume !== undefined) {
+      const loaded = await loadModel(flags.resume, kernels);
+      ({ model, vocab, info: before } = loaded);
+      warnIgnoredShape(cmd, flags, loaded.model.config, reporter);
+      reporter.line(`resuming from ${flags.resume}: ${countUnknown(corpus.text, vocab)} distinct characters of `
+        + 'the text are not in its vocabulary and are read as unknown');
+    } else {
+      // From the whole text, so the validation tail has no unknown characters.
+      vocab = Vocab.fromText(corpus.text);
+    }
+
+    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batch: flags.batch, seqLen: flags.seqLen, lr: flags.lr,
+      epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip,
+      validateEvery: flags.validateEvery, patience: flags.patience };
+    let start: StartEvent | undefined;
+    const describedCorpus = `${describeInputs(inputs)} (${formatCount(corpus.files.length)} files, `
+      + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;
+
+    const result = await train({
+      kernels, vocab, train: trainText, valid, model, config, signal: controller.signal,
+      onEvent: (event) => {
+        if (event.kind === 'start') start = event;
+        reporter.onEvent(event);
+      },
+      onBest: async (best, checkpoint) => {
+        const { maxValidChars: _, ...settings } = config;
+        const info: TrainingInfo = {
+          validLoss: checkpoint.validLoss,
+          charsSeen: (before.charsSeen ?? 0) + checkpoint.charsSeen,
+          steps: (before.steps ?? 0) + checkpoint.step,
+          corpus: describedCorpus,
+          train: { ...settings, batch: start?.batch ?? config.batch, seqLen: start?.seqLen ?? config.seqLen },
+        };
+        await saveModel(out, best, vocab, info, flags.half ? 'F16' : 'F32');
+        savedLoss = checkpoint.validLoss;
+      },
+    }).catch((e: unknown) => {
+      // The trainer's own messages for a run that cannot go on (diverged, too little text) are for the user.
+      if (e instanceof Error && /^(training diverged|the training text)/.test(e.message)) throw new CliError(e.message);
+      throw e;
+    });
+    reporter.stop();
+
+    const end = result.end;
+    if (end.reason === 'cancelled') return cancelled(reporter, savedLoss, out);
+    if (savedLoss === null) {
+      throw new CliError(`${end.reason === 'time-limit' ? 'time limit reached' : 'training ended'} `
+        + 'before the first validation: nothing saved');
+    }
+    reporter.line(formatSummary(end, `saved to ${out}${flags.half ? ' (float16)' : ''}`));
+  } catch (e) {
+    reporter.stop();
+    if (controller.signal.aborted) return cancelled(reporter, savedLoss, out);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function cancelled(reporter: TrainReporter, savedLoss: number | null, out: string): void {
+  reporter.line(savedLoss === null
+    ? 'cancelled before the first validation: nothing saved'
+    : `cancelled: best model (valid loss ${savedLoss.toFixed(3)}) is in ${out}`);
+  process.exitCode = EXIT_INTERRUPTED;
+}
+
+function shapeOf(flags: TrainFlags): ShapeFlags {
+  return { cell: flags.cell, embedding: flags.embedding, hidden: flags.hidden, layers: flags.layers, dropout: flags.dropout };
+}
+
+/** A resumed model keeps its shape: say so when the command line asked for another one. */
+function warnIgnoredShape(cmd: Command, flags: TrainFlags, config: ModelConfig, reporter: TrainReporter): void {
+  const asked = shapeOf(flags);
+  const differing = (Object.keys(asked) as (keyof ShapeFlags)[])
+    .filter((key) => cmd.getOptionValueSource(key) === 'cli' && asked[key] !== config[key]);
+  if (differing.length === 0) return;
+  reporter.line(`warning: ${differing.map((k) => `--${k} ${asked[k]}`).join(', ')} ignored: --resume keeps the `
+    + `model's shape (${differing.map((k) => `${k} ${config[k]}`).join(', ')})`);
+}
+
+/** Distinct code points of `text` outside `vocab`. */
+function countUnknown(text: string, vocab: Vocab): number {
+  let n = 0;
+  for (const ch of new Set(text)) if (vocab.id(ch) === vocab.unknownId) n++;
+  return n;
+}
+
+/** Input names for the model file: base names only, so no home-folder paths end up in a shared model. */
+function describeInputs(inputs: string[]): string {
+  const names = inputs.map((i) => path.basename(path.resolve(i)));
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+/** Fails before training, not at the first checkpoint minutes later. */
+async function checkWritable(out: string): Promise<void> {
+  const stat = await fs.stat(out).catch(() => null);
+  if (stat?.isDirectory()) throw new CliError(`--out ${out} is a folder; name a file, e.g. ${path.join(out, 'model.safetensors')}`);
+  const dir = path.dirname(path.resolve(out));
+  try {
+    await fs.access(dir, constants.W_OK);
+  } catch {
+    throw new CliError(`cannot write --out ${out}: the folder ${dir} does not exist or is not writable`);
+  }
+}
