@@ -246,3 +246,10 @@ test('files and folders that cannot be read are skipped as unreadable', async (t
     [['locked-dir', 'unreadable'], ['locked.txt', 'unreadable']],
   );
 });
+
+test('Windows and old-Mac line ends become \\n, so the vocabulary has no \\r', async () => {
+  const root = tempDir();
+  writeTree(root, { 'a.txt': 'one\r\ntwo\rthree\n' });
+  const corpus = await gatherCorpus([root]);
+  assert.equal(corpus.text, `one\ntwo\nthree\n${FILE_SEPARATOR}`);
+});

@@ -222,7 +222,8 @@ async function readText(file: string, maxFileBytes: number): Promise<string | { 
   if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { reason: 'binary' };
   try {
     // fatal: invalid UTF-8 means binary (or a legacy encoding we would only garble); a BOM is dropped.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // Line ends become \n: the editor hands completions \n-joined lines whatever the file uses.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r\n?/g, '\n');
   } catch {
     return { reason: 'binary' };
   }
