@@ -35,6 +35,8 @@ export function reportError(error: unknown, stderr: { write(s: string): unknown 
   if (error instanceof CommanderError) {
     // Help and --version end parsing through the same path, successfully.
     if (error.exitCode === 0) return 0;
+    // Help was shown instead of running anything (no command given): it already explains.
+    if (error.code === 'commander.help') return EXIT_USAGE;
     stderr.write(`char-lstm: ${oneLine(error.message.replace(/^error: /, ''))}\n`);
     return EXIT_USAGE;
   }

@@ -165,8 +165,9 @@ function checkEntry(name: string, value: unknown, dataLength: number): Entry {
     throw new ModelFileError(`${where} has invalid data_offsets (need two non-negative integers)`);
   }
   const [begin, end] = offsets as number[];
-  if (begin > end || end > dataLength) {
-    throw new ModelFileError(`${where} has data_offsets [${begin}, ${end}] outside the ${dataLength}-byte data section`);
+  if (begin > end) throw new ModelFileError(`${where} has data_offsets [${begin}, ${end}] that end before they begin`);
+  if (end > dataLength) {
+    throw new ModelFileError(`model file is truncated: tensor ${JSON.stringify(name)} ends at byte ${end} of a ${dataLength}-byte data section`);
   }
   // Capped product: once it exceeds the data section it cannot match, and must not overflow.
   let count = 1;

@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import { version } from '../../package.json';
+import { addEvalCommand } from './eval-command';
+import { reportError } from './fail';
+import { addInfoCommand } from './info-command';
+import { addSampleCommand } from './sample-command';
+import { addTrainCommand } from './train-command';
+
+function buildProgram(): Command {
+  const program = new Command('char-lstm')
+    .description('Train a character-level LSTM on your text, sample from it, and measure it.')
+    .version(version, '-V, --version')
+    // Errors are thrown, not printed and exited on, so that reportError formats every failure
+    // the same way (one line, usage errors exit 2). Subcommands inherit both settings.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showHelpAfterError(false)
+    .addHelpText('after', `
+Examples:
+  char-lstm train notes/ --out notes.safetensors --epochs 5
+  char-lstm sample --model notes.safetensors --prime "Dear " --length 300 --strategy topk --k 5
+  char-lstm eval --model notes.safetensors more-notes/
+  char-lstm info --model notes.safetensors`);
+  addTrainCommand(program);
+  addSampleCommand(program);
+  addEvalCommand(program);
+  addInfoCommand(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  // `char-lstm sample | head` closes stdout early: that ends the output, it is not a failure.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (e) {
+    // Exit now: a half-finished command may still hold timers that would keep the process alive.
+    process.exit(reportError(e, process.stderr));
+  }
+}
+
+void main();
