@@ -93,7 +93,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip,
       validateEvery: flags.validateEvery, patience: flags.patience };
     let start: StartEvent | undefined;
-    const describedCorpus = `${describeInputs(inputs)} (${formatCount(corpus.files.length)} files, `
+    const describedCorpus = `${describeInputs(inputs)} (${formatCount(corpus.files.length)} file${corpus.files.length === 1 ? "" : "s"}, `
       + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;
 
     const result = await train({

@@ -263,6 +263,6 @@ function rowTimesMatrix(n: i32, k: i32, aPtr: usize, aStep: usize, b: usize, c: 
 }
 
 /** Zeroes n floats at dst. */
-export function fillZero(n: usize, dst: usize): void {
+function fillZero(n: usize, dst: usize): void {
   memory.fill(dst, 0, n << 2);
 }
