@@ -45,9 +45,9 @@ export function benchKernels(withReference = true): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [label, m, n, k, transA] of SHAPES) {
     // A fresh heap per shape keeps the largest one (~40 MB) from lingering into the others.
-    result[`wasm ${label}`] = gflops(loadWasmKernels(), m, n, k, transA, 0.3, 0.5);
+    result[`wasm ${label}`] = Number(gflops(loadWasmKernels(), m, n, k, transA, 0.3, 0.5).toFixed(1));
     // Plain JS tiers up inside its loops (OSR), so one run is representative; it takes seconds.
-    if (withReference) result[`reference-f32 ${label}`] = gflops(new ReferenceKernels('f32'), m, n, k, transA, 0, 0);
+    if (withReference) result[`reference-f32 ${label}`] = Number(gflops(new ReferenceKernels("f32"), m, n, k, transA, 0, 0).toFixed(2));
   }
   return result;
 }

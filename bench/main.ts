@@ -24,17 +24,17 @@ async function main(): Promise<void> {
   const seconds = Number(opts.seconds);
 
   log('kernels: matmul GFLOP/s ...');
-  const gflops = benchKernels();
+  const gflops = benchKernels(!opts.quick);
   log('char-lstm (wasm) training ...');
   const wasmTrain = benchCharLstmTraining(loadWasmKernels(), ids, vocab.size, seconds);
   const charLstmRss = process.resourceUsage().maxRSS / 1024;
-  log('char-lstm (js reference) training ...');
+  if (!opts.quick) log('char-lstm (js reference) training ...');
   const jsTrain = opts.quick ? null : benchCharLstmTraining(new ReferenceKernels('f32'), ids, vocab.size, seconds);
   log('char-lstm inference ...');
   const infer = benchCharLstmInference(loadWasmKernels(), ids, vocab.size);
   log('tfjs-layers (wasm) training ...');
   const tfjsWasm = await benchTfjsLayers('wasm', ids, vocab.size, 2);
-  log('tfjs-layers (cpu) training ...');
+  if (!opts.quick) log('tfjs-layers (cpu) training ...');
   const tfjsCpu = opts.quick ? null : await benchTfjsLayers('cpu', ids, vocab.size, 1);
 
   const figures = {
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     ['inference, batch 1, state carried', `${figures.infer_us_per_char} µs/char`],
     ['priming a 2,000-char prefix', `${figures.prime_2000_ms} ms`],
     ['peak RSS while training (char-lstm only)', `${figures.peak_rss_mb} MB`],
-    ...Object.entries(gflops).map(([k, v]): [string, string] => [`matmul ${k}`, `${v} GFLOP/s`]),
+    ...Object.entries(gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(figures.model);
