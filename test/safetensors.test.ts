@@ -8,11 +8,9 @@ import {
   type Tensor,
   decodeSafetensors,
   encodeSafetensors,
-  float16BitsToFloat32,
-  float32ToFloat16Bits,
-  readModelBytes,
-  writeFileAtomic,
 } from '../src/core/model/safetensors';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../src/core/model/float16';
+import { readModelBytes, writeFileAtomic } from '../src/core/model/file-io';
 
 const temps: string[] = [];
 after(() => {

@@ -4,7 +4,8 @@ import { CharModel } from './char-model';
 import type { ModelConfig } from './config';
 import { validateConfig } from './validate-config';
 import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pytorch-names';
-import { decodeSafetensors, encodeSafetensors, ModelFileError, readModelBytes, writeFileAtomic } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors';
+import { readModelBytes, writeFileAtomic } from './file-io';
 
 /**
  * A char-lstm model file is a safetensors file: PyTorch-named tensors (see pytorch-names.ts)

@@ -13,8 +13,7 @@
  * write), so decoding checks every claim in the header against the actual bytes
  * before allocating anything, and every failure is a one-line ModelFileError.
  */
-import { randomBytes } from 'crypto';
-import { promises as fs } from 'fs';
+import { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
 
 /** In memory a tensor is always float32, whatever dtype it is stored as. `data.length` = product(shape). */
 export type Tensor = { shape: number[]; data: Float32Array };
@@ -33,8 +32,6 @@ const METADATA_KEY = '__metadata__';
 const ENTRY_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
 /** Bigger headers are corrupt or hostile; the reference implementation uses the same limit. */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
-/** A char-level model is a few MiB; beyond this the file is not ours (and Buffer limits loom). */
-const MAX_MODEL_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function encodeSafetensors(
@@ -217,94 +214,6 @@ function readElements(bytes: Uint8Array, view: DataView, start: number, count: n
     for (let i = 0; i < count; i++) bits[i] = view.getUint16(start + 2 * i, true) << 16;
   }
   return data;
-}
-
-const scratchF32 = new Float32Array(1);
-const scratchU32 = new Uint32Array(scratchF32.buffer);
-
-/** IEEE binary16 bits of `value`, rounded to nearest, ties to even; overflow → ±Infinity, NaN stays NaN. */
-export function float32ToFloat16Bits(value: number): number {
-  scratchF32[0] = value;
-  const x = scratchU32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | (mant !== 0 ? 0x7e00 : 0x7c00);
-  const e = exp - 127 + 15; // rebiased exponent
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    // Half subnormal: value = m · 2^-24, m = significand (with implicit 1) >> (14 - e).
-    const shift = 14 - e;
-    if (shift > 24) return sign; // below half the smallest subnormal: rounds to ±0
-    const m = mant | 0x800000;
-    let h = m >>> shift;
-    const rest = m & ((1 << shift) - 1);
-    const halfway = 1 << (shift - 1);
-    if (rest > halfway || (rest === halfway && (h & 1) === 1)) h++; // may carry into the smallest normal: correct
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++; // a carry may reach 0x7c00 = Infinity: correct
-  return sign | h;
-}
-
-/** The float value of IEEE binary16 bits. */
-export function float16BitsToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const e = (bits >>> 10) & 0x1f;
-  const m = bits & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 31) return m === 0 ? sign * Infinity : NaN;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-/**
- * Writes `bytes` to `path` so that readers see the old file or the new one, never
- * a mix: a temp file in the same folder (same filesystem, so rename is atomic),
- * fsynced before the rename so a crash cannot leave the new name on empty data.
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const handle = await fs.open(temp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, path);
-  } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-}
-
-/** The bytes of a model file; a missing file, a folder, or an absurdly large file is a ModelFileError. */
-export async function readModelBytes(path: string): Promise<Uint8Array> {
-  const handle = await fs.open(path, 'r').catch((error) => { throw describeReadError(path, error); });
-  try {
-    // Checked on the open handle, so the size read is the size of the file we read.
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new ModelFileError(`${path} is a folder, not a model file`);
-    if (stat.size > MAX_MODEL_FILE_BYTES) {
-      throw new ModelFileError(`${path} is too large to be a model file: ${stat.size} bytes (limit 2 GiB)`);
-    }
-    return await handle.readFile();
-  } catch (error) {
-    throw describeReadError(path, error);
-  } finally {
-    await handle.close();
-  }
-}
-
-function describeReadError(path: string, error: unknown): ModelFileError {
-  if (error instanceof ModelFileError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new ModelFileError(`model file not found: ${path}`);
-  if (code === 'EISDIR') return new ModelFileError(`${path} is a folder, not a model file`);
-  return new ModelFileError(`cannot read model file ${path}: ${code ?? String(error)}`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
