@@ -111,7 +111,7 @@ test('gathering is deterministic', async () => {
   assert.deepEqual(await gatherCorpus([root], { maxFileBytes: 1000 }), await gatherCorpus([root], { maxFileBytes: 1000 }));
 });
 
-test('files named explicitly bypass .gitignore and the name list, not the secret/binary/size checks', async () => {
+test('files named explicitly bypass .gitignore, the name list and the per-file cap, not the secret/binary/total checks', async () => {
   const root = buildWorkspace();
   const explicit = await gatherCorpus(
     [path.join(root, 'debug.log'), path.join(root, 'logo.png'), path.join(root, '.env'), path.join(root, 'data.dat')],
@@ -119,9 +119,11 @@ test('files named explicitly bypass .gitignore and the name list, not the secret
   assert.deepEqual(explicit.files.map((f) => path.basename(f.path)), ['debug.log', 'logo.png']);
   assert.deepEqual(explicit.skipped.map((s) => [path.basename(s.path), s.reason]), [['.env', 'secret'], ['data.dat', 'binary']]);
 
-  await assert.rejects(gatherCorpus([path.join(root, 'big.txt')], { maxFileBytes: 1000 }), (error: unknown) => {
+  const big = await gatherCorpus([path.join(root, 'big.txt')], { maxFileBytes: 1000 });
+  assert.deepEqual(big.files.map((f) => path.basename(f.path)), ['big.txt']);
+  await assert.rejects(gatherCorpus([path.join(root, 'big.txt')], { maxFileBytes: 1000, maxTotalBytes: 1000 }), (error: unknown) => {
     assert.ok(error instanceof CorpusError);
-    assert.match(error.message, /^No text files found under .*big\.txt \(skipped 1 file: 1 too large\)$/);
+    assert.match(error.message, /^No text files found under .*big\.txt \(skipped 1 file: 1 (too large|over the total limit)\)$/);
     return true;
   });
 });

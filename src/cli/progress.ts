@@ -66,7 +66,7 @@ export class TrainReporter {
         break;
       case 'validation':
         this.lastValid = event.loss;
-        for (const text of formatValidation(event, this.opts.stderr.columns ?? DEFAULT_COLUMNS)) this.line(text);
+        for (const text of formatValidation(event, this.opts.stderr.columns || DEFAULT_COLUMNS)) this.line(text);
         break;
       case 'end':
         this.stop();
@@ -88,6 +88,8 @@ export class TrainReporter {
       stream: this.opts.stderr as unknown as NodeJS.WritableStream,
       format: 'epoch {epoch} {bar} {value}/{total} | loss {loss} | valid {valid} | {rate} chars/s | ETA {etaText}',
       barsize: 20,
+      barCompleteChar: '\u2588',
+      barIncompleteChar: '\u2591',
       hideCursor: true,
       // The command handles Ctrl-C itself: the bar must not install its own handler.
       gracefulExit: false,

@@ -95,7 +95,9 @@ export async function gatherCorpus(inputs: string[], options: GatherOptions = {}
     if (!candidate.explicit && isIgnoredName(name)) { skip('ignored-name'); continue; }
     if (totalReached) { skip('total-limit'); continue; }
 
-    const text = await readText(candidate.path, maxFileBytes);
+    // A file named on purpose is wanted whatever its size; the per-file cap is for what a walk
+    // stumbles on (minified bundles, logs, dumps). The total cap still bounds memory.
+    const text = await readText(candidate.path, candidate.explicit ? maxTotalBytes : maxFileBytes);
     if (typeof text !== 'string') { skip(text.reason); continue; }
     const bytes = Buffer.byteLength(text, 'utf8');
     if (totalBytes + bytes > maxTotalBytes) { totalReached = true; skip('total-limit'); continue; }
