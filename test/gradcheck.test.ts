@@ -20,15 +20,17 @@ function setup(config: ModelConfig, batch: number, time: number) {
   }
   // A non-zero carried state, as in the middle of an epoch.
   for (let i = 0; i < batch * model.stateSize; i++) heap[state + i] = rng.next() - 0.5;
-  const lossAt = () => model.loss(batch, time, model.forward(batch, time, state), false);
-  return { k, model, state, lossAt };
+  // With dropout, every evaluation draws the same masks from a fresh seeded source.
+  const masks = () => (config.dropout > 0 ? seededRandom(5) : undefined);
+  const lossAt = () => model.loss(batch, time, model.forward(batch, time, state, masks()), false);
+  return { k, model, state, lossAt, masks };
 }
 
 function gradcheck(config: ModelConfig) {
   const batch = 2, time = 4;
-  const { k, model, state, lossAt } = setup(config, batch, time);
+  const { k, model, state, lossAt, masks } = setup(config, batch, time);
   model.params.zeroGrads();
-  const logits = model.forward(batch, time, state);
+  const logits = model.forward(batch, time, state, masks());
   model.loss(batch, time, logits, true);
   model.backward(batch, time, logits);
   const heap = k.heap;
@@ -65,4 +67,9 @@ test('vanilla RNN model: analytic gradients match central differences for every 
   const { checked, worst } = gradcheck({ ...small, cell: 'rnn' });
   assert.ok(checked > 100);
   console.log(`  rnn: ${checked} parameters checked, worst relative error ${worst.toExponential(2)}`);
+});
+
+test('LSTM model with dropout between layers: gradients match for every parameter', () => {
+  const { checked } = gradcheck({ ...small, cell: 'lstm', dropout: 0.3 });
+  assert.ok(checked > 300);
 });

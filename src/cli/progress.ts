@@ -51,7 +51,7 @@ export class TrainReporter {
         this.epochs = event.epochs;
         this.line(`training ${formatCount(event.parameters)} parameters (${event.backend} kernels) on `
           + `${formatCount(event.trainChars)} chars, validating on ${formatCount(event.validChars)}; `
-          + `batch ${event.batch} × ${event.seqLen} chars, ${formatCount(event.stepsPerEpoch)} steps per epoch`);
+          + `batch ${event.batch} × ${event.seqLen} chars, ${plural(event.stepsPerEpoch, 'step')} per epoch`);
         if (event.adjusted) this.line(`note: ${event.adjusted}`);
         if (this.opts.bar ?? this.opts.stderr.isTTY === true) this.startBar(event.stepsPerEpoch * event.epochs);
         break;
@@ -126,6 +126,11 @@ export function formatSummary(end: EndEvent, saved: string): string {
 /** Cross-entropy in nats/char to bits/char: ÷ ln 2. */
 export function bitsPerChar(nats: number): number {
   return nats / Math.LN2;
+}
+
+/** (3, 'file') → "3 files"; (1, 'file') → "1 file". */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** 111200 → "111,200". */

@@ -12,7 +12,7 @@ import type { StartEvent } from '../core/train/events';
 import { train, type TrainOptions } from '../core/train/trainer';
 import { CliError, EXIT_INTERRUPTED } from './fail';
 import { floatArg, intArg } from './parse-number';
-import { formatCount, formatSummary, TrainReporter } from './progress';
+import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
 type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
 type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars'> & {
@@ -41,7 +41,7 @@ export function addTrainCommand(program: Command): void {
     .optionsGroup('Training:')
     .option('--batch <n>', 'parallel streams per step', intArg(1, 4096), T.batch)
     .option('--seq-len <n>', 'characters per stream per step (BPTT window)', intArg(1, 100_000), T.seqLen)
-    .option('--lr <rate>', 'Adam learning rate', floatArg({ min: 0, minExclusive: true, max: 10 }), T.lr)
+    .option('--lr <rate>', 'Adam learning rate', floatArg({ min: 0, minExclusive: true }), T.lr)
     .option('--epochs <n>', 'passes over the training text', intArg(1), T.epochs)
     .option('--max-minutes <m>', 'wall-clock budget in minutes, 0 for none', floatArg({ min: 0 }), T.maxMinutes)
     .option('--seed <n>', 'seed for initialisation, dropout and samples', intArg(0), T.seed)
@@ -67,7 +67,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
     const corpus = await gatherCorpus(inputs, { signal: controller.signal });
     const chars = corpus.files.reduce((n, f) => n + f.chars, 0);
-    reporter.line(`read ${formatCount(corpus.files.length)} file${corpus.files.length === 1 ? '' : 's'}, `
+    reporter.line(`read ${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; ${describeSkips(corpus.skipped)}`);
     const { train: trainText, valid } = splitCorpus(corpus.text, VALID_FRACTION);
     if ([...valid].length < 2) {
@@ -93,7 +93,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip,
       validateEvery: flags.validateEvery, patience: flags.patience };
     let start: StartEvent | undefined;
-    const describedCorpus = `${describeInputs(inputs)} (${formatCount(corpus.files.length)} file${corpus.files.length === 1 ? "" : "s"}, `
+    const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;
 
     const result = await train({

@@ -1,0 +1,188 @@
+// End-to-end tests of the built command-line tool (run `npm run build` first): each runs
+// `node dist/cli.js …` on a small generated corpus in a temporary folder.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { TrainReporter } from '../src/cli/progress';
+
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32'];
+let dir = '';
+let corpus = '';
+let model = '';
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function run(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** ~5 KB of repetitive text: learnable in a hundred steps, with a vocabulary of ~30 characters. */
+function makeCorpus(): string {
+  const words = ['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'and', 'runs', 'away'];
+  let state = 7;
+  const lines: string[] = [];
+  for (let chars = 0; chars < 5000;) {
+    const line = Array.from({ length: 8 }, () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return words[(state >>> 16) % words.length]; // the low bits of this LCG cycle fast
+    }).join(' ') + '.';
+    lines.push(line);
+    chars += line.length + 1;
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** An expected failure: non-zero exit, exactly one line on stderr, and no stack trace. */
+function assertOneLineFailure(r: Run, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, `exit code; stderr: ${r.stderr}`);
+  const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+  assert.equal(lines.length, 1, `one stderr line, got: ${r.stderr}`);
+  assert.match(lines[0], /^char-lstm: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+before(() => {
+  assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
+  dir = mkdtempSync(path.join(tmpdir(), 'char-lstm-cli-'));
+  corpus = path.join(dir, 'corpus.txt');
+  writeFileSync(corpus, makeCorpus());
+  model = path.join(dir, 'tiny.safetensors');
+  const r = run('train', corpus, '--out', model, ...TINY, '--epochs', '3', '--validate-every', '10');
+  assert.equal(r.code, 0, r.stderr);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('train, info, sample, eval', () => {
+  test('train saves the model and info shows it', () => {
+    assert.ok(existsSync(model));
+    const r = run('info', '--model', model);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /LSTM, 1 layer × 32 units, embedding 8/);
+    assert.match(r.stdout, /valid loss\s+\d+\.\d+ nats\/char/);
+    const json = JSON.parse(run('info', '--model', model, '--json').stdout);
+    assert.equal(json.config.hidden, 32);
+    assert.ok(json.training.steps > 0);
+  });
+
+  test('greedy sampling is deterministic and echoes the prime', () => {
+    const args = ['sample', '--model', model, '--prime', 'the quick', '--length', '60', '--strategy', 'greedy'];
+    const a = run(...args), b = run(...args);
+    assert.equal(a.code, 0, a.stderr);
+    assert.ok(a.stdout.startsWith('the quick'));
+    assert.equal(a.stdout.length, 'the quick'.length + 60 + 1);
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  test('the same seed gives the same temperature sample', () => {
+    const args = ['sample', '--model', model, '--prime', 'a ', '--length', '80', '--strategy', 'temperature',
+      '--temperature', '0.8'];
+    const a = run(...args, '--seed', '3'), b = run(...args, '--seed', '3');
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  test('eval --json reports a loss below a uniform guess', () => {
+    const r = run('eval', '--model', model, corpus, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    const vocabSize = JSON.parse(run('info', '--model', model, '--json').stdout).vocabSize;
+    assert.ok(result.nats_per_char < Math.log(vocabSize), `loss ${result.nats_per_char} vs ln ${vocabSize}`);
+    assert.ok(Math.abs(result.bits_per_char - result.nats_per_char / Math.LN2) < 1e-9);
+    assert.equal(result.files, 1);
+    assert.equal(result.unknown_chars, 0);
+    assert.ok(result.chars >= 3000, `${result.chars} chars`); // whole 32×100 windows only
+    assert.match(run('eval', '--model', model, corpus).stdout, /^loss \d\.\d{3} nats\/char \(\d\.\d{3} bits\/char\) over [\d,]+ chars\n$/);
+  });
+});
+
+describe('expected failures are one line', () => {
+  test('missing input', () => {
+    assertOneLineFailure(run('train', 'no-such-file.txt', '--out', 'm.safetensors'), 1, /not found/);
+  });
+  test('non-numeric --hidden', () => {
+    assertOneLineFailure(run('train', corpus, '--out', 'm.safetensors', '--hidden', 'abc'), 2, /--hidden.*abc/);
+  });
+  test('negative --lr', () => {
+    assertOneLineFailure(run('train', corpus, '--out', 'm.safetensors', '--lr', '-1'), 2, /--lr.*-1.*> 0/);
+  });
+  test('unknown option', () => {
+    assertOneLineFailure(run('train', corpus, '--out', 'm.safetensors', '--hiden', '8'), 2, /unknown option '--hiden'/);
+  });
+  test('corrupt model file', () => {
+    const bad = path.join(dir, 'garbage.safetensors');
+    writeFileSync(bad, 'this is not a model file at all, just some text');
+    assertOneLineFailure(run('info', '--model', bad), 1, /garbage\.safetensors/);
+    assertOneLineFailure(run('sample', '--model', bad), 1, /garbage\.safetensors/);
+  });
+  test('missing model file', () => {
+    assertOneLineFailure(run('sample', '--model', 'nope.safetensors'), 1, /not found/);
+  });
+  test('a folder with only a binary file', () => {
+    const bin = path.join(dir, 'binary-only');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'data.txt'), Buffer.from([1, 2, 0, 3, 0, 255]));
+    assertOneLineFailure(run('train', bin, '--out', 'm.safetensors'), 1, /1 binary/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  /** Runs a long training with --json and sends SIGINT when `when` first holds for an event. */
+  function interrupt(args: string[], when: (event: { kind: string; best?: boolean }) => boolean): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd: dir });
+      let stdout = '', stderr = '', sent = false;
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no event to interrupt on; ${stderr}`)); }, 20_000);
+      child.stderr.on('data', (d: Buffer) => { stderr += d; });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d;
+        if (sent) return;
+        const lines = stdout.split('\n').slice(0, -1);
+        if (lines.some((l) => when(JSON.parse(l)))) { sent = true; child.kill('SIGINT'); }
+      });
+      child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    });
+  }
+
+  test('after a validation: exit 130 and the best model loads', async () => {
+    const out = path.join(dir, 'interrupted.safetensors');
+    const r = await interrupt(['train', corpus, '--out', out, ...TINY, '--epochs', '1000', '--validate-every', '5'],
+      (e) => e.kind === 'validation' && e.best === true);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /cancelled: best model \(valid loss \d+\.\d+\) is in .*interrupted\.safetensors/);
+    const end = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).at(-1);
+    assert.equal(end.kind, 'end');
+    assert.equal(end.reason, 'cancelled');
+    assert.equal(run('info', '--model', out).code, 0);
+  });
+
+  test('before any validation: nothing saved, the old file untouched', async () => {
+    const out = path.join(dir, 'keep.safetensors');
+    writeFileSync(out, 'previous contents');
+    // 565 steps to the first validation (once per epoch): far longer than a signal takes.
+    const r = await interrupt(['train', corpus, '--out', out, ...TINY, '--batch', '1', '--seq-len', '8',
+      '--epochs', '1000', '--validate-every', '0'], (e) => e.kind === 'start');
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /cancelled before the first validation: nothing saved/);
+    assert.equal(readFileSync(out, 'utf8'), 'previous contents');
+  });
+});
+
+test('the reporter prints validations with at most two sample lines, without a bar off a terminal', () => {
+  let text = '';
+  const reporter = new TrainReporter({ stderr: { write: (s: string) => { text += s; }, isTTY: false, columns: 40 } });
+  reporter.onEvent({ kind: 'validation', epoch: 1, step: 10, charsSeen: 1280, loss: Math.LN2, best: true,
+    bestLoss: Math.LN2, sample: `one\ttwo\nthree ${'x'.repeat(80)}\nfour\n`, sampleStrategy: 'temperature (T=0.8)' });
+  reporter.stop();
+  const lines = text.split('\n').slice(0, -1);
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /valid loss 0\.693 nats\/char \(1\.000 bits\/char\)\s+best/);
+  assert.equal(lines[1], '    one two');
+  assert.ok(lines[2].startsWith('    three x') && lines[2].endsWith('…') && [...lines[2]].length <= 40);
+});
