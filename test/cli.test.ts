@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { CliError, reportError } from '../src/cli/fail';
 import { TrainReporter } from '../src/cli/progress';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
@@ -185,4 +186,17 @@ test('the reporter prints validations with at most two sample lines, without a b
   assert.match(lines[0], /valid loss 0\.693 nats\/char \(1\.000 bits\/char\)\s+best/);
   assert.equal(lines[1], '    one two');
   assert.ok(lines[2].startsWith('    three x') && lines[2].endsWith('…') && [...lines[2]].length <= 40);
+});
+
+test('an internal error is one line with a hint, and its stack only with CHAR_LSTM_DEBUG', () => {
+  let text = '';
+  const stderr = { write: (s: string) => { text += s; } };
+  assert.equal(reportError(new TypeError('x is undefined\nsecond line'), stderr, {}), 1);
+  assert.equal(text, 'char-lstm: internal error: x is undefined second line (run with CHAR_LSTM_DEBUG=1 for details)\n');
+  text = '';
+  reportError(new TypeError('boom'), stderr, { CHAR_LSTM_DEBUG: '1' });
+  assert.match(text, /^char-lstm: internal error: boom\nTypeError: boom\n\s+at /);
+  text = '';
+  assert.equal(reportError(new CliError('bad flag', 2), stderr, {}), 2);
+  assert.equal(text, 'char-lstm: bad flag\n');
 });
