@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { CorpusError } from '../core/data/corpus';
 import { ModelFileError } from '../core/model/safetensors';
+import { TrainError } from '../core/train/trainer';
 
 /** Exit codes: 1 for a failure the user can fix, 2 for a malformed command line (as POSIX tools do). */
 export const EXIT_FAILURE = 1;
@@ -55,7 +56,8 @@ export function reportError(error: unknown, stderr: { write(s: string): unknown 
 
 /** The user-facing message of an expected failure, or null for a bug. */
 function expectedMessage(error: unknown): string | null {
-  if (error instanceof CliError || error instanceof CorpusError || error instanceof ModelFileError) return error.message;
+  if (error instanceof CliError || error instanceof CorpusError || error instanceof ModelFileError
+    || error instanceof TrainError) return error.message;
   // Operating-system failures (no such file, permission denied, disk full) come from the
   // user's environment, not from a bug: Node's message names the call and the path.
   const e = error as NodeJS.ErrnoException | undefined;

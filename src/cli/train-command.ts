@@ -114,10 +114,6 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         await saveModel(out, best, vocab, info, flags.half ? 'F16' : 'F32');
         savedLoss = checkpoint.validLoss;
       },
-    }).catch((e: unknown) => {
-      // The trainer's own messages for a run that cannot go on (diverged, too little text) are for the user.
-      if (e instanceof Error && /^(training diverged|the training text)/.test(e.message)) throw new CliError(e.message);
-      throw e;
     });
     reporter.stop();
 

@@ -41,6 +41,14 @@ export interface TrainResult {
   best: CheckpointInfo | null;
 }
 
+/** A run that cannot go on for a reason the user can act on (too little text, divergence). */
+export class TrainError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainError';
+  }
+}
+
 const SAMPLE_STRATEGY: Strategy = { kind: 'temperature', temperature: 0.8 };
 const SAMPLE_CHARS = 200;
 
@@ -59,7 +67,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const trainIds = compactIds(vocab.encode(opts.train), vocab.size);
   const validIds = compactIds(vocab.encode(opts.valid), vocab.size).subarray(0, config.maxValidChars);
   const shape = StreamBatches.fit(trainIds.length, config.batch, config.seqLen);
-  if (!shape) throw new Error('the training text needs at least two characters');
+  if (!shape) throw new TrainError('the training text needs at least two characters');
   const batches = new StreamBatches(trainIds, shape.batch, shape.seqLen);
   const { batch: B, seqLen: T } = shape;
   const perEpoch = batches.steps;
@@ -115,7 +123,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         emit({ kind: 'step', epoch, step, stepsPerEpoch: perEpoch, totalSteps, loss, smoothLoss: smooth,
           charsSeen: step * B * T, charsPerSec: rate, elapsedMs: clock.elapsed(),
           etaMs: Math.min((totalSteps - step) * B * T / Math.max(rate, 1e-9) * 1000, deadline - Date.now()) });
-        if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step} (loss ${loss}); try a lower --lr`);
+        if (!Number.isFinite(loss)) throw new TrainError(`training diverged at step ${step} (loss ${loss}); try a lower --lr`);
         if (step % validateEvery === 0 || s === perEpoch - 1) {
           await validate(epoch);
           if (config.patience > 0 && sinceBest >= config.patience) { reason = 'early-stop'; break outer; }
