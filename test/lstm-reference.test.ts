@@ -16,8 +16,11 @@ function naiveLstm(W: number[][], U: number[][], bias: number[], x: number[][][]
   const H = U.length;
   let h = h0.map((r) => [...r]), c = c0.map((r) => [...r]);
   const outputs: number[][][] = [];
+  // gates[name] is [time][batch][unit], for the activations the panel draws.
+  const gates: Record<'i' | 'f' | 'g' | 'o' | 'c', number[][][]> = { i: [], f: [], g: [], o: [], c: [] };
   for (const xt of x) {
     const nh: number[][] = [], nc: number[][] = [];
+    for (const name of ['i', 'f', 'g', 'o'] as const) gates[name].push(xt.map(() => []));
     xt.forEach((xb, b) => {
       nh.push([]); nc.push([]);
       for (let j = 0; j < H; j++) {
@@ -28,14 +31,17 @@ function naiveLstm(W: number[][], U: number[][], bias: number[], x: number[][][]
           return s;
         };
         const i = sig(pre(0)), f = sig(pre(1)), g = Math.tanh(pre(2)), o = sig(pre(3));
+        const t = gates.i.length - 1;
+        gates.i[t][b][j] = i; gates.f[t][b][j] = f; gates.g[t][b][j] = g; gates.o[t][b][j] = o;
         nc[b][j] = f * c[b][j] + i * g;
         nh[b][j] = o * Math.tanh(nc[b][j]);
       }
     });
     h = nh; c = nc;
     outputs.push(h);
+    gates.c.push(c);
   }
-  return { outputs, h, c };
+  return { outputs, h, c, gates };
 }
 
 function check(k: Kernels, tol: number) {
@@ -66,6 +72,11 @@ function check(k: Kernels, tol: number) {
   want.outputs.flat(2).forEach((v, i) => assert.ok(Math.abs(v - got[i]) < tol, `output ${i}: ${got[i]} vs ${v}`));
   const fin = Array.from(heap.subarray(finalState, finalState + 2 * B * H));
   [...want.h.flat(), ...want.c.flat()].forEach((v, i) => assert.ok(Math.abs(v - fin[i]) < tol, `state ${i}`));
+  const act = layer.activations(B, T);
+  for (const name of ['i', 'f', 'g', 'o', 'c'] as const) {
+    // Activations are handed out as float32 whatever the heap.
+    want.gates[name].flat(2).forEach((v, n) => assert.ok(Math.abs(v - act[name][n]) < Math.max(tol, 1e-6), `${name} ${n}: ${act[name][n]} vs ${v}`));
+  }
   // The initial state is untouched: the caller decides when to carry.
   assert.deepEqual(Array.from(heap.subarray(state, state + B * H)).map((v) => Math.fround(v)), h0.flat().map((v) => Math.fround(v)));
 }
