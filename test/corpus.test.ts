@@ -255,3 +255,10 @@ test('Windows and old-Mac line ends become \\n, so the vocabulary has no \\r', a
   const corpus = await gatherCorpus([root]);
   assert.equal(corpus.text, `one\ntwo\nthree\n${FILE_SEPARATOR}`);
 });
+
+test('exclude patterns (the editor\'s files.exclude) leave matching files and folders out', async () => {
+  const root = tempDir();
+  writeTree(root, { 'keep.txt': 'kept', 'gen/out.txt': 'generated', 'notes/a.log': 'log', 'notes/b.txt': 'b' });
+  const corpus = await gatherCorpus([root], { exclude: ['**/gen', '*.log'] });
+  assert.deepEqual(corpus.files.map((f) => path.relative(root, f.path)), ['keep.txt', path.join('notes', 'b.txt')]);
+});

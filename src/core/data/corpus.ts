@@ -19,6 +19,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import ignore from 'ignore';
 import { type IgnoreScope, isGitIgnored, isIgnoredName, isPrunedDir, isSecretName, withGitignore } from './skip-rules';
 
 export type SkipReason = 'binary' | 'too-large' | 'secret' | 'ignored-name' | 'unreadable' | 'total-limit';
@@ -38,6 +39,11 @@ export interface GatherOptions {
   /** Once the next file would push the total past this, it and every later file are 'total-limit'. Bytes; default 64 MiB. */
   maxTotalBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Extra gitignore-style patterns, relative to each input folder (the editor's `files.exclude`),
+   * applied below every `.gitignore` of the walk.
+   */
+  exclude?: readonly string[];
 }
 
 /**
@@ -78,7 +84,7 @@ export async function gatherCorpus(inputs: string[], options: GatherOptions = {}
   for (const input of inputs) {
     signal?.throwIfAborted();
     const stat = await statInput(input);
-    if (stat.isDirectory()) await walk(input, [], candidates, skipped, signal);
+    if (stat.isDirectory()) await walk(input, excludeScope(input, options.exclude), candidates, skipped, signal);
     else if (stat.isFile()) candidates.push({ path: input, explicit: true });
     else throw new CorpusError(`Input is neither a file nor a folder: ${input}`);
   }
@@ -161,6 +167,10 @@ async function statInput(input: string) {
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new CorpusError(`Input not found: ${input}`);
     throw new CorpusError(`Cannot read input ${input}: ${code ?? String(error)}`);
   }
+}
+
+function excludeScope(dir: string, patterns: readonly string[] | undefined): IgnoreScope[] {
+  return patterns && patterns.length > 0 ? [{ dir, rules: ignore().add([...patterns]) }] : [];
 }
 
 async function walk(
