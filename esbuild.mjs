@@ -35,13 +35,14 @@ const node = {
 };
 
 const entries = [
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { entryPoints: ['src/worker/train-worker.ts'], outfile: 'dist/train-worker.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
 ];
 
 await buildWasm();
-const existing = (await import('node:fs')).existsSync;
-for (const entry of entries.filter((e) => existing(e.entryPoints[0]))) {
+for (const entry of entries) {
   if (watch) await (await esbuild.context({ ...node, ...entry })).watch();
   else await esbuild.build({ ...node, ...entry });
 }

@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { ActiveModels } from './active-model';
+import { CharLstmCompletionProvider } from './completion-provider';
+import { registerCommands } from './commands';
+import { SettingsWatcher } from './settings';
+import { StatusBar } from './status-bar';
+import { TrainingClient } from './training-client';
+import { TrainingController } from './training-controller';
+
+/** Builds the objects, wires them together and registers them; nothing else. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const defaultModel = path.join(context.extensionPath, 'models', 'default.safetensors');
+  const settings = new SettingsWatcher();
+  const models = new ActiveModels(defaultModel, context.workspaceState);
+  const status = new StatusBar();
+  const client = new TrainingClient();
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const training = new TrainingController(client, models, settings, status, storage);
+  context.subscriptions.push(
+    settings, models, status, { dispose: () => client.dispose() },
+    models.onDidChange((m) => status.showModel(m)),
+    settings.onDidChange((s) => status.showEnabled(s.enabled)),
+    vscode.workspace.onDidCloseTextDocument((d) => models.current?.engine.forget(d.uri.toString())),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new CharLstmCompletionProvider(models, settings)),
+    ...registerCommands(models, settings, training, defaultModel),
+  );
+  status.showEnabled(settings.current.enabled);
+  try {
+    await models.restore();
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Char LSTM: no model could be loaded: ${(e as Error).message}`);
+  }
+}
+
+export function deactivate(): void {}

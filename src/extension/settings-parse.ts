@@ -1,0 +1,72 @@
+/**
+ * The extension's settings (`charLstm.*`), parsed from raw configuration values into one typed
+ * object. No vscode import: the parsing rules are unit-tested in plain Node. A value of the wrong
+ * type or out of range falls back to the default, so a typo in settings.json never breaks typing.
+ */
+import type { Strategy } from '../core/sampling/strategy';
+import type { ModelConfig } from '../core/model/config';
+import { DEFAULT_MODEL_CONFIG } from '../core/model/config';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
+
+export interface Settings {
+  enabled: boolean;
+  /** Language ids to complete in; empty means all. */
+  languages: string[];
+  strategy: Strategy;
+  maxChars: number;
+  stopAtEndOfLine: boolean;
+  /** Milliseconds to wait after a keystroke before computing a completion. */
+  debounceMs: number;
+  training: { model: Omit<ModelConfig, 'vocabSize'>; config: TrainConfig };
+}
+
+/** Reads one raw setting by its key below `charLstm.`. */
+export type RawSettings = (key: string) => unknown;
+
+/** Training defaults for the editor: a workspace should train in minutes, not hours. */
+const EDITOR_TRAINING = { maxMinutes: 10, epochs: 20 };
+
+export function parseSettings(raw: RawSettings): Settings {
+  const num = (key: string, fallback: number, min: number, max: number, integer = false) => {
+    const v = raw(key);
+    return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v)) ? v : fallback;
+  };
+  const bool = (key: string, fallback: boolean) => (typeof raw(key) === 'boolean' ? (raw(key) as boolean) : fallback);
+  const temperature = num('sampling.temperature', 0.8, 1e-3, 10);
+  const kind = raw('sampling.strategy');
+  const strategy: Strategy =
+    kind === 'greedy' ? { kind: 'greedy' }
+      : kind === 'topk' ? { kind: 'topk', k: num('sampling.k', 5, 1, 1000, true), temperature }
+        : kind === 'topp' ? { kind: 'topp', p: num('sampling.p', 0.9, 1e-3, 1), temperature }
+          : kind === 'temperature' ? { kind: 'temperature', temperature }
+            : { kind: 'greedy' };
+  const languages = raw('languages');
+  const t = DEFAULT_TRAIN_CONFIG, m = DEFAULT_MODEL_CONFIG;
+  return {
+    enabled: bool('enabled', true),
+    languages: Array.isArray(languages) ? languages.filter((l): l is string => typeof l === 'string') : [],
+    strategy,
+    maxChars: num('completion.maxChars', 40, 1, 500, true),
+    stopAtEndOfLine: bool('completion.stopAtEndOfLine', true),
+    debounceMs: num('completion.debounceMs', 75, 0, 2000, true),
+    training: {
+      model: {
+        cell: raw('training.cell') === 'rnn' ? 'rnn' : 'lstm',
+        embedding: num('training.embedding', m.embedding, 1, 4096, true),
+        hidden: num('training.hidden', m.hidden, 1, 4096, true),
+        layers: num('training.layers', m.layers, 1, 8, true),
+        dropout: num('training.dropout', m.dropout, 0, 0.95),
+      },
+      config: {
+        ...t,
+        batch: num('training.batch', t.batch, 1, 1024, true),
+        seqLen: num('training.seqLen', t.seqLen, 2, 10000, true),
+        lr: num('training.lr', t.lr, 1e-6, 1),
+        epochs: num('training.epochs', EDITOR_TRAINING.epochs, 1, 10000, true),
+        maxMinutes: num('training.maxMinutes', EDITOR_TRAINING.maxMinutes, 0, 24 * 60),
+        validateEvery: num('training.validateEvery', t.validateEvery, 0, 1e6, true),
+        seed: num('training.seed', t.seed, 0, 2 ** 32, true),
+      },
+    },
+  };
+}

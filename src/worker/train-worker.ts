@@ -1,0 +1,68 @@
+/**
+ * Training in a worker thread, so the editor's extension host never waits on a step. Speaks
+ * only the protocol of src/protocol/training.ts: gathers the workspace text, trains, saves every
+ * new best checkpoint to the requested path, and reports events (steps at most 4 per second).
+ */
+import { parentPort } from 'node:worker_threads';
+import * as path from 'node:path';
+import { gatherCorpus, describeSkips, splitCorpus } from '../core/data/corpus';
+import { Vocab } from '../core/data/vocab';
+import { createKernels } from '../core/nn/kernels/select';
+import { saveModel } from '../core/model/model-file';
+import { train } from '../core/train/trainer';
+import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
+
+const port = parentPort;
+if (!port) throw new Error('train-worker must run in a worker thread');
+const post = (message: FromWorker) => port.postMessage(message);
+const runs = new Map<number, AbortController>();
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'train': {
+      const controller = new AbortController();
+      runs.set(message.id, controller);
+      run(message.id, message.request, controller.signal)
+        .catch((e: unknown) => post({ type: 'failed', id: message.id, message: (e as Error).message ?? String(e) }))
+        .finally(() => runs.delete(message.id));
+      break;
+    }
+    case 'cancel':
+      runs.get(message.id)?.abort();
+      break;
+  }
+});
+
+async function run(id: number, request: TrainRequest, signal: AbortSignal): Promise<void> {
+  let corpus;
+  try {
+    corpus = await gatherCorpus(request.folders, { exclude: request.exclude, signal });
+  } catch (e) {
+    if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
+    throw e;
+  }
+  post({ type: 'corpus', id, files: corpus.files.length, chars: corpus.text.length, skipped: describeSkips(corpus.skipped) });
+  const { train: trainText, valid } = splitCorpus(corpus.text);
+  if (valid.length < 2 || trainText.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
+  const vocab = Vocab.fromText(corpus.text);
+  let lastStep = 0;
+  const result = await train({
+    kernels: createKernels(), vocab, train: trainText, valid, model: request.model, config: request.config, signal,
+    onEvent: (event) => {
+      if (event.kind === 'step') {
+        const now = Date.now();
+        if (now - lastStep < 250) return;
+        lastStep = now;
+      }
+      post({ type: 'event', id, event });
+    },
+    onBest: async (model, best) => {
+      await saveModel(request.outPath, model, vocab, {
+        validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
+        corpus: `${corpus.files.length} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
+      });
+      post({ type: 'saved', id, path: request.outPath, validLoss: best.validLoss });
+    },
+  });
+  post({ type: 'finished', id, reason: result.end.reason, bestLoss: result.end.bestLoss });
+}

@@ -1,0 +1,74 @@
+// What every e2e test file needs around the harness: the tools installed, a VSIX of the current
+// build, and a VS Code per test that reports its logs when the test fails.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { ROOT, screenshot, startVsCode, statusBarText, type VsCode } from './harness';
+
+export const WORKSPACE = join(ROOT, 'test/fixtures/workspace');
+
+/**
+ * Runs scripts/e2e-setup.sh (seconds once done), rebuilds dist/ if a source is newer than the
+ * bundle, and packages a VSIX into a temporary folder so a test never installs a stale one.
+ */
+export function prepareVsix(): string {
+  execFileSync('bash', [join(ROOT, 'scripts/e2e-setup.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const bundle = join(ROOT, 'dist/extension.js');
+  if (!existsSync(bundle) || newestMtime(join(ROOT, 'src')) > statSync(bundle).mtimeMs) {
+    execFileSync('node', ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const vsix = join(mkdtempSync(join(tmpdir(), 'char-lstm-vsix-')), 'char-lstm.vsix');
+  execFileSync(join(ROOT, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: ROOT, stdio: 'pipe' });
+  return vsix;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * A fresh VS Code on a copy of the fixture workspace for `fn`; a screenshot named `name` in
+ * test-output/ either way, and on failure the status bar, server output and every log.
+ */
+export async function withVsCode(t: TestContext, name: string, vsix: string, settings: Record<string, unknown>,
+  fn: (vs: VsCode) => Promise<void>): Promise<void> {
+  const started = Date.now();
+  const vs = await startVsCode({ workspace: WORKSPACE, settings, vsix });
+  t.diagnostic(`VS Code ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    await fn(vs);
+    await screenshot(vs.page, name);
+  } catch (e) {
+    await screenshot(vs.page, `${name}-failure`).catch(() => undefined);
+    const status = await statusBarText(vs.page).catch(() => '?');
+    console.error(`--- ${name} failed; status bar: ${JSON.stringify(status)}; screenshot test-output/${name}-failure.png ---\n`
+      + `${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
+    throw e;
+  } finally {
+    await vs.stop();
+    t.diagnostic(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Where the extension keeps files for the open workspace (context.storageUri). */
+export function workspaceStorage(vs: VsCode, extensionId = 'char-lstm.char-lstm'): string[] {
+  const root = join(vs.userDataDir, 'User/workspaceStorage');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).map((d) => join(root, d, extensionId)).filter((d) => existsSync(d));
+}
+
+/** The installed copy of the extension, whose default model the running VS Code loads. */
+export function installedExtension(vs: VsCode, extensionId = 'char-lstm.char-lstm'): string {
+  const dir = readdirSync(vs.extensionsDir).find((d) => d.startsWith(`${extensionId}-`));
+  if (!dir) throw new Error(`${extensionId} is not installed in ${vs.extensionsDir}`);
+  return join(vs.extensionsDir, dir);
+}

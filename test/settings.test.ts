@@ -1,0 +1,40 @@
+// The extension's settings parser: defaults, every strategy, and bad values falling back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSettings } from '../src/extension/settings-parse';
+
+const from = (values: Record<string, unknown>) => parseSettings((key) => values[key]);
+
+test('no settings give the documented defaults', () => {
+  const s = from({});
+  assert.equal(s.enabled, true);
+  assert.deepEqual(s.languages, []);
+  assert.deepEqual(s.strategy, { kind: 'greedy' });
+  assert.equal(s.maxChars, 40);
+  assert.equal(s.stopAtEndOfLine, true);
+  assert.equal(s.debounceMs, 75);
+  assert.deepEqual(s.training.model, { cell: 'lstm', embedding: 64, hidden: 256, layers: 2, dropout: 0 });
+  assert.equal(s.training.config.maxMinutes, 10);
+});
+
+test('each sampling strategy takes its own parameters', () => {
+  assert.deepEqual(from({ 'sampling.strategy': 'temperature', 'sampling.temperature': 0.5 }).strategy, { kind: 'temperature', temperature: 0.5 });
+  assert.deepEqual(from({ 'sampling.strategy': 'topk', 'sampling.k': 3 }).strategy, { kind: 'topk', k: 3, temperature: 0.8 });
+  assert.deepEqual(from({ 'sampling.strategy': 'topp', 'sampling.p': 0.5 }).strategy, { kind: 'topp', p: 0.5, temperature: 0.8 });
+});
+
+test('values of the wrong type or out of range fall back to defaults instead of breaking completions', () => {
+  const s = from({
+    enabled: 'yes', languages: ['markdown', 3], 'sampling.strategy': 'beam', 'sampling.k': 2.5,
+    'completion.maxChars': -1, 'completion.debounceMs': 'fast', 'training.hidden': 0, 'training.layers': 99, 'training.cell': 'gru',
+  });
+  assert.equal(s.enabled, true);
+  assert.deepEqual(s.languages, ['markdown']);
+  assert.deepEqual(s.strategy, { kind: 'greedy' });
+  assert.equal(s.maxChars, 40);
+  assert.equal(s.debounceMs, 75);
+  assert.equal(s.training.model.hidden, 256);
+  assert.equal(s.training.model.layers, 2);
+  assert.equal(s.training.model.cell, 'lstm');
+  assert.equal(from({ 'sampling.strategy': 'topk', 'sampling.k': 2.5 }).strategy.kind, 'topk');
+});
