@@ -66,6 +66,7 @@ export class TrainReporter {
         break;
       case 'validation':
         this.lastValid = event.loss;
+        this.bar?.update({ valid: event.loss.toFixed(3) });
         for (const text of formatValidation(event, this.opts.stderr.columns || DEFAULT_COLUMNS)) this.line(text);
         break;
       case 'end':
