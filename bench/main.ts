@@ -9,6 +9,7 @@ import { benchCharLstmTraining } from './char-lstm-train';
 import { benchCharLstmInference } from './char-lstm-infer';
 import { benchTfjsLayers } from './tfjs-layers-train';
 import { benchKernels } from './kernels';
+import { benchGhostLatency } from './ghost-latency';
 
 const opts = new Command()
   .option('--json', 'print one JSON object instead of a table')
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const jsTrain = opts.quick ? null : benchCharLstmTraining(new ReferenceKernels('f32'), ids, vocab.size, seconds);
   log('char-lstm inference ...');
   const infer = benchCharLstmInference(loadWasmKernels(), ids, vocab.size);
+  log('ghost text latency ...');
+  const ghost = benchGhostLatency(loadWasmKernels(), vocab, text);
   log('tfjs-layers (wasm) training ...');
   const tfjsWasm = await benchTfjsLayers('wasm', ids, vocab.size, 2);
   if (!opts.quick) log('tfjs-layers (cpu) training ...');
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
     speedup_vs_tfjs_layers_wasm: tfjsWasm ? round(wasmTrain / tfjsWasm, 1) : null,
     infer_us_per_char: round(infer.stepUs, 1),
     prime_2000_ms: round(infer.prime2000Ms, 1),
+    ghost_ms_p50: round(ghost.p50, 2),
+    ghost_ms_p99: round(ghost.p99, 2),
     peak_rss_mb: round(charLstmRss),
     matmul_gflops: gflops,
   };
@@ -63,6 +68,8 @@ async function main(): Promise<void> {
     ['char-lstm / tfjs-layers wasm', fmt(figures.speedup_vs_tfjs_layers_wasm, 'x')],
     ['inference, batch 1, state carried', `${figures.infer_us_per_char} µs/char`],
     ['priming a 2,000-char prefix', `${figures.prime_2000_ms} ms`],
+    ['keystroke to 20 chars of ghost text, p50', `${figures.ghost_ms_p50} ms`],
+    ['keystroke to 20 chars of ghost text, p99', `${figures.ghost_ms_p99} ms`],
     ['peak RSS while training (char-lstm only)', `${figures.peak_rss_mb} MB`],
     ...Object.entries(gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
   ];
