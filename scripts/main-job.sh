@@ -41,7 +41,7 @@ setsid "$CS_BIN" --auth none --bind-addr "127.0.0.1:$PORT" "${dirs[@]}" \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
   "$MAIN/workspace" &
 server=$!
-trap 'kill -- -"$server" 2>/dev/null; exit 130' INT TERM
+trap 'kill -- -"$server" 2>/dev/null; exit 130' INT TERM HUP
 
 healthy() {
   node -e "fetch('http://127.0.0.1:$PORT/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { ActiveModels } from './active-model';
+import { ActiveModels, type ModelSource } from './active-model';
 import { CharLstmCompletionProvider } from './completion-provider';
 import { registerCommands } from './commands';
 import { SettingsWatcher } from './settings';
@@ -8,8 +8,14 @@ import { StatusBar } from './status-bar';
 import { TrainingClient } from './training-client';
 import { TrainingController } from './training-controller';
 
+/** What the extension exports to other extensions and to its own tests in VS Code. */
+export interface CharLstmApi {
+  readonly activeModel: { source: ModelSource; path: string; label: string } | null;
+  readonly workspaceModelPath: string;
+}
+
 /** Builds the objects, wires them together and registers them; nothing else. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<CharLstmApi> {
   const defaultModel = path.join(context.extensionPath, 'models', 'default.safetensors');
   const settings = new SettingsWatcher();
   const models = new ActiveModels(defaultModel, context.workspaceState);
@@ -31,6 +37,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (e) {
     void vscode.window.showErrorMessage(`Char LSTM: no model could be loaded: ${(e as Error).message}`);
   }
+  return {
+    get activeModel() {
+      const m = models.current;
+      return m && { source: m.source, path: m.path, label: m.label };
+    },
+    workspaceModelPath: training.workspaceModelPath,
+  };
 }
 
 export function deactivate(): void {}
