@@ -89,17 +89,14 @@ export async function startVsCode(opts: StartOptions): Promise<VsCode> {
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', dirs.workspace,
   ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (server.pid !== undefined) running.add(server.pid);
   server.stdout.on('data', (b: Buffer) => logs.push(`[server] ${b.toString().trimEnd()}`));
   server.stderr.on('data', (b: Buffer) => logs.push(`[server] ${b.toString().trimEnd()}`));
 
   let context: BrowserContext | undefined;
   const stop = async () => {
     await context?.close().catch(() => undefined);
-    try {
-      if (server.pid !== undefined) process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
+    if (server.pid !== undefined) killGroup(server.pid);
     // E2E_KEEP=1 leaves the scratch folder (logs, storage, workspace) for a look after a failure.
     if (process.env.E2E_KEEP) logs.push(`[harness] kept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
@@ -131,6 +128,23 @@ export async function startVsCode(opts: StartOptions): Promise<VsCode> {
     const report = logs.join('\n');
     await stop();
     throw new Error(`${(e as Error).message}\n--- server output ---\n${report}`);
+  }
+}
+
+// A test runner that ends early (a timeout, Ctrl-C) must not leave servers behind.
+const running = new Set<number>();
+process.on('exit', () => running.forEach((pid) => killGroup(pid)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // Without a handler Node dies on these without an 'exit' event; the servers live in their own session.
+  process.once(signal, () => process.exit(130));
+}
+
+function killGroup(pid: number): void {
+  running.delete(pid);
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
   }
 }
 

@@ -21,7 +21,7 @@ export function prepareVsix(): string {
   }
   const vsix = join(mkdtempSync(join(tmpdir(), 'char-lstm-vsix-')), 'char-lstm.vsix');
   execFileSync(join(ROOT, 'node_modules/.bin/vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: ROOT, stdio: 'pipe' });
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: ROOT, stdio: 'pipe' });
   return vsix;
 }
 
