@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readLogs } from './logs';
+import { BASE_SETTINGS } from '../vscode-settings';
 
 export * from './editor';
 export { readLogs, logFiles } from './logs';
@@ -14,18 +15,6 @@ export { readLogs, logFiles } from './logs';
 export const ROOT = resolve(__dirname, '../..');
 export const CODE_SERVER = join(ROOT, '.vscode-test/code-server/node_modules/.bin/code-server');
 
-/** User settings that keep a run deterministic; tests add their own on top. */
-export const BASE_SETTINGS: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
-  'git.enabled': false,
-};
 
 export interface StartOptions {
   /** Folder to open; it is copied first, so the original is never written. */

@@ -13,6 +13,7 @@ import {
   downloadAndUnzipVSCode, runTests, ProgressReportStage, TestRunFailedError,
   type ProgressReport, type ProgressReporter,
 } from '@vscode/test-electron';
+import { BASE_SETTINGS } from '../vscode-settings';
 
 const ROOT = resolve(__dirname, '../..');
 const SUITE_SOURCE = join(ROOT, 'test/electron/suite.ts');
@@ -27,16 +28,8 @@ const USER_SETTINGS: Record<string, unknown> = {
   'charLstm.sampling.strategy': 'greedy',
   // Ghost text stays while the window is not focused (as under xvfb); a hidden debugging setting.
   'editor.inlineSuggest.keepOnBlur': true,
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
   'chat.disableAIFeatures': true,
-  'git.enabled': false,
+  ...BASE_SETTINGS,
 };
 
 class Failure extends Error {}
