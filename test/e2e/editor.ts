@@ -150,3 +150,60 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+export const NOTIFICATION_TOAST = '.notifications-toasts .notification-toast';
+
+export interface Notification {
+  severity: 'error' | 'warning' | 'info' | 'unknown';
+  /** The message as shown, runs of spaces collapsed but line breaks kept (no source or buttons). */
+  message: string;
+}
+
+/** The notification toasts on screen now (a toast hides itself after a while; the newest first). */
+export async function notifications(page: Page): Promise<Notification[]> {
+  // Inline callbacks only: this runs in the page, where tsx's name helpers do not exist.
+  return page.locator(NOTIFICATION_TOAST).evaluateAll((toasts) => toasts.map((toast) => {
+    const icon = toast.querySelector('.notification-list-item-icon')?.className ?? '';
+    const severity = /codicon-error/.test(icon) ? 'error' : /codicon-warning/.test(icon) ? 'warning'
+      : /codicon-info/.test(icon) ? 'info' : 'unknown';
+    const text = toast.querySelector('.notification-list-item-message')?.textContent ?? '';
+    return { severity, message: text.replace(/\u00a0/g, ' ').replace(/[^\S\n]+/g, ' ').trim() } as Notification;
+  }));
+}
+
+/** Waits for a toast whose message matches `pattern` and returns it. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<Notification> {
+  const end = Date.now() + timeoutMs;
+  let last: Notification[] = [];
+  while (Date.now() < end) {
+    last = await notifications(page);
+    const hit = last.find((n) => pattern.test(n.message));
+    if (hit) return hit;
+    await sleep(100);
+  }
+  throw new Error(`no notification matching ${pattern} within ${timeoutMs} ms (shown: ${JSON.stringify(last)})`);
+}
+
+/**
+ * Picks `file` in an open dialog. code-server has no native dialog: VS Code's simple file dialog
+ * is a quick input holding a path, so the full path is typed in and accepted with Enter (a second
+ * Enter if the first one only completed the path).
+ */
+export async function pickInFileDialog(page: Page, file: string, timeoutMs = 15_000): Promise<void> {
+  const input = page.locator(QUICK_INPUT);
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  const end = Date.now() + timeoutMs;
+  // The dialog shows first and puts the folder's path in a moment later, over anything typed.
+  while ((await input.inputValue()) === '' && Date.now() < end) await sleep(50);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: timeoutMs });
+  for (;;) {
+    if ((await input.inputValue()) !== file) await input.fill(file);
+    await page.keyboard.press('Enter');
+    try {
+      await input.waitFor({ state: 'hidden', timeout: 2000 });
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw new Error(`the file dialog did not accept ${file}: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// What a person sees when the extension is given bad input in a real VS Code (code-server +
+// chromium, see harness.ts): a workspace with nothing to learn from, a second training while one
+// runs, and a corrupt model file. Each time a notification says what happened and completions
+// keep coming from the model that was active before.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test, type TestContext } from 'node:test';
+import { expectedGreedy } from './expected';
+import * as h from './harness';
+import { installedExtension, prepareVsix, withVsCode, WORKSPACE } from './session';
+
+const PREFIX = '\nROMEO:\n';
+const FILE = 'shakespeare.txt';
+const GREEDY = { 'charLstm.sampling.strategy': 'greedy' };
+const DEFAULT = /Char LSTM: default\b/;
+
+let vsix = '';
+const scratch: string[] = [];
+before(() => {
+  vsix = prepareVsix();
+}, { timeout: 600_000 });
+after(() => {
+  if (vsix) rmSync(dirname(vsix), { recursive: true, force: true });
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
+
+const defaultModel = (vs: h.VsCode) => join(installedExtension(vs), 'models/default.safetensors');
+
+/** Types PREFIX at the end of FILE and checks the ghost text is the default model's greedy completion. */
+async function assertDefaultCompletes(vs: h.VsCode): Promise<void> {
+  const before = readFileSync(join(vs.workspace, FILE), 'utf8') + PREFIX;
+  await h.openFile(vs.page, FILE);
+  await vs.page.keyboard.press('Control+End');
+  await h.typeText(vs.page, PREFIX);
+  const ghost = await h.waitForStableGhostText(vs.page);
+  const expected = await expectedGreedy(defaultModel(vs), before);
+  assert.notEqual(expected, '', 'the default model completes the prefix');
+  assert.equal(ghost, expected, 'ghost text is still the default model\'s greedy completion');
+}
+
+/** A toast's severity and text in the test's diagnostics. */
+function show(t: TestContext, n: h.Notification): void {
+  t.diagnostic(`${n.severity}: ${n.message}`);
+}
+
+test('Train on Workspace with only a binary file says no text files were found', { timeout: 120_000 }, async (t) => {
+  // withVsCode opens the fixture workspace; this one holds a single file of random bytes.
+  const folder = join(mkdtempSync(join(tmpdir(), 'char-lstm-binary-')), 'binary-only');
+  scratch.push(dirname(folder));
+  mkdirSync(folder);
+  const bytes = randomBytes(4096);
+  for (let i = 0; i < bytes.length; i += 64) bytes[i] = 0; // NUL bytes: binary by git's test
+  writeFileSync(join(folder, 'data.dat'), bytes);
+
+  const started = Date.now();
+  const vs = await h.startVsCode({ workspace: folder, settings: GREEDY, vsix, readyFile: 'data.dat' });
+  t.diagnostic(`VS Code ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    await h.waitForStatusBar(vs.page, DEFAULT);
+    await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
+    const n = await h.waitForNotification(vs.page, /training failed/, 60_000);
+    show(t, n);
+    assert.equal(n.severity, 'error');
+    assert.match(n.message, /No text files found/);
+    assert.match(n.message, /skipped 1 file: 1 binary/, 'the message tells of the skipped binary file');
+    assert.match(n.message, /Completions keep using the default model/);
+    await h.screenshot(vs.page, 'bad-input-binary-only');
+    assert.match(await h.waitForStatusBar(vs.page, DEFAULT, 10_000), DEFAULT);
+
+    // A text file appears after the failure: the default model still completes in it.
+    copyFileSync(join(WORKSPACE, FILE), join(vs.workspace, FILE));
+    await assertDefaultCompletes(vs);
+    await h.screenshot(vs.page, 'bad-input-binary-only-completes');
+  } catch (e) {
+    await h.screenshot(vs.page, 'bad-input-binary-only-failure').catch(() => undefined);
+    console.error(`${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
+    throw e;
+  } finally {
+    await vs.stop();
+    t.diagnostic(`binary-only: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+});
+
+test('a second Train on Workspace while one runs says it is already training', { timeout: 150_000 }, async (t) => {
+  const settings = {
+    ...GREEDY,
+    'charLstm.training.hidden': 512, 'charLstm.training.layers': 2, 'charLstm.training.epochs': 50,
+    'charLstm.training.validateEvery': 0, 'charLstm.training.maxMinutes': 2,
+  };
+  await withVsCode(t, 'bad-input-train-twice', vsix, settings, async (vs) => {
+    await h.waitForStatusBar(vs.page, DEFAULT);
+    await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
+    t.diagnostic(`while training: ${await h.waitForStatusBar(vs.page, /Char LSTM: training epoch/, 60_000)}`);
+    await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
+    const n = await h.waitForNotification(vs.page, /already training/, 30_000);
+    show(t, n);
+    assert.equal(n.severity, 'info');
+    assert.equal(n.message, 'Char LSTM is already training on this workspace.');
+    await h.screenshot(vs.page, 'bad-input-train-twice-running');
+
+    await h.runCommand(vs.page, 'Char LSTM: Cancel Training');
+    await h.waitForStatusBar(vs.page, DEFAULT, 60_000);
+    show(t, await h.waitForNotification(vs.page, /training cancelled/, 30_000));
+    await assertDefaultCompletes(vs);
+  });
+});
+
+test('Load Model with a corrupt file shows why and keeps the default model; a good file loads', { timeout: 120_000 }, async (t) => {
+  await withVsCode(t, 'bad-input-load-model', vsix, GREEDY, async (vs) => {
+    // 8 bytes of header length (4096, little-endian u64) and then garbage: far shorter than claimed.
+    const broken = join(vs.workspace, 'broken.safetensors');
+    writeFileSync(broken, Buffer.concat([Buffer.from([0, 16, 0, 0, 0, 0, 0, 0]), Buffer.from('\u0000garbage\u00ff\u00fe not a model')]));
+    const good = join(vs.workspace, 'good.safetensors');
+    copyFileSync(defaultModel(vs), good);
+    await h.waitForStatusBar(vs.page, DEFAULT);
+
+    await h.runCommand(vs.page, 'Char LSTM: Load Model...');
+    await h.pickInFileDialog(vs.page, broken);
+    const n = await h.waitForNotification(vs.page, /could not load the model/, 30_000);
+    show(t, n);
+    assert.equal(n.severity, 'error');
+    assert.match(n.message, /model file is (truncated|corrupt)|header/, 'the reason is given');
+    assert.match(n.message, /Completions keep using the default model\.$/);
+    assert.ok(!n.message.includes('\n') && !/\bat .*:\d+:\d+/.test(n.message), 'one line, no stack trace');
+    await h.screenshot(vs.page, 'bad-input-load-broken');
+    assert.match(await h.statusBarText(vs.page), DEFAULT);
+    await assertDefaultCompletes(vs);
+
+    await h.runCommand(vs.page, 'Char LSTM: Load Model...');
+    await h.pickInFileDialog(vs.page, good);
+    t.diagnostic(`after loading good.safetensors: ${await h.waitForStatusBar(vs.page, /Char LSTM: good\.safetensors\b/, 30_000)}`);
+    show(t, await h.waitForNotification(vs.page, /completions now use good\.safetensors/, 10_000));
+  });
+});
