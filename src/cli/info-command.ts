@@ -20,7 +20,7 @@ export function addInfoCommand(program: Command): void {
 async function runInfo(flags: InfoFlags): Promise<void> {
   // The plain-JS kernels: loading needs no speed, and they cannot fail to start.
   const { model, vocab, info } = await loadModel(flags.model, createKernels('reference'));
-  const parameters = model.params.list.reduce((n, p) => n + p.size, 0);
+  const parameters = model.params.trainable;
   const bytes = (await fs.stat(flags.model)).size;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ file: flags.model, bytes, config: model.config, vocabSize: vocab.size,

@@ -47,6 +47,11 @@ export class Parameters {
     });
   }
 
+  /** Trainable floats, without the alignment padding that `count` includes. */
+  get trainable(): number {
+    return this.list.reduce((n, p) => n + p.size, 0);
+  }
+
   get(name: string): Param {
     const p = this.list.find((q) => q.name === name);
     if (!p) throw new Error(`no parameter named ${name}`);

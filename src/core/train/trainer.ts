@@ -73,7 +73,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const perEpoch = batches.steps;
   const totalSteps = perEpoch * config.epochs;
   const validateEvery = config.validateEvery > 0 ? Math.min(config.validateEvery, perEpoch) : perEpoch;
-  emit({ kind: 'start', backend: k.name, parameters: countParameters(model), trainChars: trainIds.length,
+  emit({ kind: 'start', backend: k.name, parameters: model.params.trainable, trainChars: trainIds.length,
     validChars: validIds.length, batch: B, seqLen: T, stepsPerEpoch: perEpoch, epochs: config.epochs,
     adjusted: B !== config.batch || T !== config.seqLen
       ? `the training text has ${trainIds.length} characters: batch ${B}, sequence length ${T}` : undefined });
@@ -140,10 +140,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     steps: step, charsSeen: step * B * T, elapsedMs: clock.elapsed() };
   emit(end);
   return { model, end, best };
-}
-
-function countParameters(model: CharModel): number {
-  return model.params.list.reduce((n, p) => n + p.size, 0);
 }
 
 /** Two bytes per character instead of four: a 50 MB workspace stays 100 MB in memory. */
