@@ -179,7 +179,7 @@ test('the reporter prints validations with at most two sample lines, without a b
   let text = '';
   const reporter = new TrainReporter({ stderr: { write: (s: string) => { text += s; }, isTTY: false, columns: 40 } });
   reporter.onEvent({ kind: 'validation', epoch: 1, step: 10, charsSeen: 1280, loss: Math.LN2, best: true,
-    bestLoss: Math.LN2, sample: `one\ttwo\nthree ${'x'.repeat(80)}\nfour\n`, sampleStrategy: 'temperature (T=0.8)' });
+    bestLoss: Math.LN2, lr: 2e-3, sample: `one\ttwo\nthree ${'x'.repeat(80)}\nfour\n`, sampleStrategy: 'temperature (T=0.8)' });
   reporter.stop();
   const lines = text.split('\n').slice(0, -1);
   assert.equal(lines.length, 3);

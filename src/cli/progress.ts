@@ -103,7 +103,7 @@ export class TrainReporter {
 /** The validation line, then up to two indented lines of the sample, each cut to `columns`. */
 export function formatValidation(e: ValidationEvent, columns: number): string[] {
   const head = `epoch ${e.epoch} step ${formatCount(e.step)}: valid loss ${e.loss.toFixed(3)} nats/char `
-    + `(${bitsPerChar(e.loss).toFixed(3)} bits/char)${e.best ? '  best' : ''}`;
+    + `(${bitsPerChar(e.loss).toFixed(3)} bits/char)${e.best ? '  best' : `  lr now ${e.lr.toPrecision(2)}`}`;
   const indent = '    ';
   const lines = e.sample.split('\n');
   const shown = lines.slice(0, SAMPLE_LINES).map((l, i) => {

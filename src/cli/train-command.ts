@@ -48,6 +48,8 @@ export function addTrainCommand(program: Command): void {
     .option('--clip <norm>', 'global gradient-norm clip, 0 for none', floatArg({ min: 0 }), T.clip)
     .option('--validate-every <steps>', 'validate every this many steps, 0 for once per epoch', intArg(0), T.validateEvery)
     .option('--patience <n>', 'stop after this many validations without a new best, 0 for never', intArg(0), T.patience)
+    .option('--lr-decay <factor>', 'multiply the learning rate by this after a validation without a new best',
+      floatArg({ min: 0, max: 1, minExclusive: true }), T.lrDecay)
     .action((inputs: string[], flags: TrainFlags, cmd: Command) => runTrain(inputs, flags, cmd));
 }
 
@@ -91,7 +93,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
 
     const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batch: flags.batch, seqLen: flags.seqLen, lr: flags.lr,
       epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip,
-      validateEvery: flags.validateEvery, patience: flags.patience };
+      validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay };
     let start: StartEvent | undefined;
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;

@@ -18,6 +18,11 @@ export interface TrainConfig {
   validateEvery: number;
   /** Stop after this many validations without a new best; 0 means never. */
   patience: number;
+  /**
+   * The learning rate is multiplied by this after each validation without a new best (Keras'
+   * ReduceLROnPlateau); 1 keeps it constant. Late small steps settle into a lower loss.
+   */
+  lrDecay: number;
   /** Validation uses at most this many characters from the start of the held-out text. */
   maxValidChars: number;
 }
@@ -32,5 +37,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   clip: 5,
   validateEvery: 250,
   patience: 4,
+  lrDecay: 0.5,
   maxValidChars: 250_000,
 };

@@ -46,6 +46,8 @@ export interface ValidationEvent {
   /** Whether this is the best validation loss so far (a checkpoint was offered). */
   best: boolean;
   bestLoss: number;
+  /** The learning rate from here on (lowered after a validation without progress). */
+  lr: number;
   sample: string;
   sampleStrategy: string;
 }

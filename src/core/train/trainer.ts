@@ -55,7 +55,8 @@ const SAMPLE_CHARS = 200;
 /**
  * Trains with Adam and truncated BPTT over `batch` streams, validating every
  * `validateEvery` steps (or each epoch), offering each new best to `onBest`, stopping at the
- * epoch count, the time limit, `patience` validations without progress, or `signal`.
+ * epoch count, the time limit, `patience` validations without progress, or `signal`; each
+ * validation without progress multiplies the learning rate by `lrDecay`.
  */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { kernels: k, vocab, config, signal } = opts;
@@ -85,7 +86,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const deadline = config.maxMinutes > 0 ? clock.start + config.maxMinutes * 60_000 : Infinity;
   let best: CheckpointInfo | null = null;
   let bestValues: Float32Array | null = null;
-  let sinceBest = 0, step = 0, smooth = NaN;
+  let sinceBest = 0, step = 0, smooth = NaN, lr = config.lr;
   let reason: EndEvent['reason'] = 'completed';
 
   const validate = async (epoch: number): Promise<void> => {
@@ -99,9 +100,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       await opts.onBest?.(model, best);
     } else {
       sinceBest++;
+      lr *= config.lrDecay;
     }
     emit({ kind: 'validation', epoch, step, charsSeen: step * B * T, loss, best: improved,
-      bestLoss: best?.validLoss ?? loss, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY) });
+      bestLoss: best?.validLoss ?? loss, lr, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY) });
   };
 
   try {
@@ -115,7 +117,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const logits = model.forward(B, T, state, rng);
         const loss = model.loss(B, T, logits, true);
         model.backward(B, T, logits);
-        adam.step(config.lr, config.clip);
+        adam.step(lr, config.clip);
         model.carry(B, T, state);
         step++;
         smooth = Number.isNaN(smooth) ? loss : 0.95 * smooth + 0.05 * loss;
