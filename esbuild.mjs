@@ -37,6 +37,8 @@ const node = {
 const entries = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/worker/train-worker.ts'], outfile: 'dist/train-worker.js' },
+  // Beside every bundle that trains (extension worker, CLI, bench): data-parallel peers.
+  { entryPoints: ['src/core/train/peer-worker.ts'], outfile: 'dist/train-peer.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
 ];

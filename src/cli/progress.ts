@@ -49,7 +49,7 @@ export class TrainReporter {
     switch (event.kind) {
       case 'start':
         this.epochs = event.epochs;
-        this.line(`training ${formatCount(event.parameters)} parameters (${event.backend} kernels) on `
+        this.line(`training ${formatCount(event.parameters)} parameters (${event.backend} kernels, ${plural(event.threads, 'thread')}) on `
           + `${formatCount(event.trainChars)} chars, validating on ${formatCount(event.validChars)}; `
           + `batch ${event.batch} × ${event.seqLen} chars, ${plural(event.stepsPerEpoch, 'step')} per epoch`);
         if (event.adjusted) this.line(`note: ${event.adjusted}`);

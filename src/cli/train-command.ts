@@ -46,6 +46,7 @@ export function addTrainCommand(program: Command): void {
     .option('--max-minutes <m>', 'wall-clock budget in minutes, 0 for none', floatArg({ min: 0 }), T.maxMinutes)
     .option('--seed <n>', 'seed for initialisation, dropout and samples', intArg(0), T.seed)
     .option('--clip <norm>', 'global gradient-norm clip, 0 for none', floatArg({ min: 0 }), T.clip)
+    .option('--threads <n>', 'threads sharing each batch, 0 for one per core', intArg(0, 64), T.threads)
     .option('--validate-every <steps>', 'validate every this many steps, 0 for once per epoch', intArg(0), T.validateEvery)
     .option('--patience <n>', 'stop after this many validations without a new best, 0 for never', intArg(0), T.patience)
     .option('--lr-decay <factor>', 'multiply the learning rate by this after a validation without a new best',
@@ -92,7 +93,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     }
 
     const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batch: flags.batch, seqLen: flags.seqLen, lr: flags.lr,
-      epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip,
+      epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip, threads: flags.threads,
       validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay };
     let start: StartEvent | undefined;
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `

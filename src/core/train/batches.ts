@@ -14,14 +14,19 @@ export class StreamBatches {
     this.steps = Math.floor(this.streamLength / seqLen);
   }
 
-  /** Writes step `s`'s ids and targets, time-major `[seqLen, batch]`, into `heap`. */
-  fill(s: number, heap: Float32Array | Float64Array, idsAt: number, targetsAt: number): void {
-    const { batch, seqLen, ids } = this;
-    for (let b = 0; b < batch; b++) {
-      const start = b * this.streamLength + s * seqLen;
+  /**
+   * Writes step `s`'s ids and targets of streams [first, first+count), time-major
+   * `[seqLen, count]`, into `heap` (all streams by default; a thread's share when training
+   * data-parallel).
+   */
+  fill(s: number, heap: Float32Array | Float64Array, idsAt: number, targetsAt: number,
+    first = 0, count = this.batch): void {
+    const { seqLen, ids } = this;
+    for (let b = 0; b < count; b++) {
+      const start = (first + b) * this.streamLength + s * seqLen;
       for (let t = 0; t < seqLen; t++) {
-        heap[idsAt + t * batch + b] = ids[start + t];
-        heap[targetsAt + t * batch + b] = ids[start + t + 1];
+        heap[idsAt + t * count + b] = ids[start + t];
+        heap[targetsAt + t * count + b] = ids[start + t + 1];
       }
     }
   }

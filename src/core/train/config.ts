@@ -14,6 +14,11 @@ export interface TrainConfig {
   seed: number;
   /** Global gradient-norm clip (Pascanu et al., 2013); 0 means none. */
   clip: number;
+  /**
+   * Threads that share each batch's streams (data parallelism over worker threads, WebAssembly
+   * kernels only); 0 means one per core.
+   */
+  threads: number;
   /** Validate every this many steps; 0 means once per epoch. */
   validateEvery: number;
   /** Stop after this many validations without a new best; 0 means never. */
@@ -35,6 +40,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   maxMinutes: 0,
   seed: 1,
   clip: 5,
+  threads: 0,
   validateEvery: 250,
   patience: 4,
   lrDecay: 0.5,

@@ -8,6 +8,8 @@ export type TrainEvent = StartEvent | StepEvent | ValidationEvent | EndEvent;
 export interface StartEvent {
   kind: 'start';
   backend: string;
+  /** Threads computing gradients (data parallelism). */
+  threads: number;
   parameters: number;
   trainChars: number;
   validChars: number;

@@ -11,6 +11,7 @@ import { evaluate } from './evaluate';
 import type { TrainConfig } from './config';
 import type { EndEvent, TrainEvent } from './events';
 import { Throughput } from './throughput';
+import { PeerThreads, splitStreams } from './peer-threads';
 
 export interface TrainOptions {
   kernels: Kernels;
@@ -25,6 +26,8 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Called (and awaited) on every new best validation loss, with the model holding those weights. */
   onBest?: (model: CharModel, info: CheckpointInfo) => Promise<void> | void;
+  /** Run the helper threads at a lower OS priority, so an editor in this process stays responsive. */
+  lowPriority?: boolean;
 }
 
 export interface CheckpointInfo {
@@ -71,17 +74,22 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (!shape) throw new TrainError('the training text needs at least two characters');
   const batches = new StreamBatches(trainIds, shape.batch, shape.seqLen);
   const { batch: B, seqLen: T } = shape;
+  // The lead thread takes the first share of the streams, peers the rest.
+  const shares = splitStreams(B, config.threads, k.name);
+  const lead = shares[0];
   const perEpoch = batches.steps;
   const totalSteps = perEpoch * config.epochs;
   const validateEvery = config.validateEvery > 0 ? Math.min(config.validateEvery, perEpoch) : perEpoch;
-  emit({ kind: 'start', backend: k.name, parameters: model.params.trainable, trainChars: trainIds.length,
+  emit({ kind: 'start', backend: k.name, threads: shares.length, parameters: model.params.trainable, trainChars: trainIds.length,
     validChars: validIds.length, batch: B, seqLen: T, stepsPerEpoch: perEpoch, epochs: config.epochs,
     adjusted: B !== config.batch || T !== config.seqLen
       ? `the training text has ${trainIds.length} characters: batch ${B}, sequence length ${T}` : undefined });
 
   const adam = new Adam(k, model.params);
-  const state = model.newState(B);
-  const { ids, targets } = model.inputs(B, T);
+  const state = model.newState(lead);
+  const { ids, targets } = model.inputs(lead, T);
+  const peers = shares.length > 1 ? await PeerThreads.start(k, { model: model.config, shares, seqLen: T,
+    seed: config.seed, paramCount: model.params.count, lowPriority: opts.lowPriority ?? false }) : null;
   const clock = new Throughput();
   const deadline = config.maxMinutes > 0 ? clock.start + config.maxMinutes * 60_000 : Infinity;
   let best: CheckpointInfo | null = null;
@@ -108,17 +116,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   try {
     outer: for (let epoch = 1; epoch <= config.epochs; epoch++) {
-      k.fill(B * model.stateSize, state, 0);
+      k.fill(lead * model.stateSize, state, 0);
       for (let s = 0; s < perEpoch; s++) {
         if (signal?.aborted) { reason = 'cancelled'; break outer; }
         if (Date.now() >= deadline) { reason = 'time-limit'; break outer; }
-        batches.fill(s, k.heap, ids, targets);
+        peers?.begin(model.params.values, batches, s, s === 0);
+        batches.fill(s, k.heap, ids, targets, 0, lead);
         model.params.zeroGrads();
-        const logits = model.forward(B, T, state, rng);
-        const loss = model.loss(B, T, logits, true);
-        model.backward(B, T, logits);
+        const logits = model.forward(lead, T, state, rng);
+        let loss = model.loss(lead, T, logits, true);
+        model.backward(lead, T, logits);
+        model.carry(lead, T, state);
+        if (peers) {
+          // The batch's mean loss: each thread's mean weighted by its share of the rows.
+          k.scale(model.params.count, model.params.grads, lead / B);
+          loss = loss * lead / B + await peers.finish(model.params.grads);
+        }
         adam.step(lr, config.clip);
-        model.carry(B, T, state);
         step++;
         smooth = Number.isNaN(smooth) ? loss : 0.95 * smooth + 0.05 * loss;
         const rate = clock.record(B * T);
@@ -136,6 +150,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   } catch (e) {
     if (!signal?.aborted) throw e;
     reason = 'cancelled';
+  } finally {
+    await peers?.close();
   }
   if (bestValues) k.heap.set(bestValues, model.params.values);
   const end: EndEvent = { kind: 'end', reason, bestLoss: (best as CheckpointInfo | null)?.validLoss ?? null,
