@@ -1,29 +1,30 @@
 import type { Kernels } from '../src/core/nn/kernels/kernels';
-import { CharModel } from '../src/core/model/char-model';
-import { Adam } from '../src/core/nn/adam';
-import { StreamBatches } from '../src/core/train/batches';
-import { seededRandom } from '../src/core/sampling/random';
+import type { Vocab } from '../src/core/data/vocab';
+import { train } from '../src/core/train/trainer';
+import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
+import type { StepEvent } from '../src/core/train/events';
 import { BATCH, MODEL_M, SEQ_LEN } from './model-m';
 
-/** Training chars/s of char-lstm on model M: whole steps (forward, backward, clip, Adam) for `seconds`. */
-export function benchCharLstmTraining(k: Kernels, ids: Uint16Array, vocabSize: number, seconds: number): number {
-  const model = new CharModel(k, { ...MODEL_M, vocabSize }, seededRandom(1));
-  const adam = new Adam(k, model.params);
-  const batches = new StreamBatches(ids, BATCH, SEQ_LEN);
-  const state = model.newState(BATCH);
-  const { ids: idsAt, targets } = model.inputs(BATCH, SEQ_LEN);
-  const step = (s: number) => {
-    batches.fill(s % batches.steps, k.heap, idsAt, targets);
-    model.params.zeroGrads();
-    const logits = model.forward(BATCH, SEQ_LEN, state);
-    model.loss(BATCH, SEQ_LEN, logits, true);
-    model.backward(BATCH, SEQ_LEN, logits);
-    adam.step(2e-3, 5);
-    model.carry(BATCH, SEQ_LEN, state);
-  };
-  step(0); // warm-up: JIT and first-touch of every buffer
-  const start = performance.now();
-  let steps = 0;
-  while (performance.now() - start < seconds * 1000 || steps < 2) step(++steps);
-  return (steps * BATCH * SEQ_LEN) / ((performance.now() - start) / 1000);
+/**
+ * Training chars/s of char-lstm on model M through the product's own trainer (forward,
+ * backward, clip, Adam, and the hand-off between `threads` threads) for about `seconds`.
+ * The first steps (JIT, first touch of every buffer, peer start-up) are not counted.
+ */
+export async function benchCharLstmTraining(k: Kernels, text: string, vocab: Vocab, seconds: number,
+  threads: number): Promise<number> {
+  const steps: StepEvent[] = [];
+  const controller = new AbortController();
+  const warmUpSteps = 2;
+  await train({
+    kernels: k, vocab, train: text, valid: text.slice(0, 2000), model: MODEL_M, signal: controller.signal,
+    config: { ...DEFAULT_TRAIN_CONFIG, batch: BATCH, seqLen: SEQ_LEN, threads, epochs: 1000, patience: 0, validateEvery: 0 },
+    onEvent: (e) => {
+      if (e.kind !== 'step') return;
+      steps.push(e);
+      const measured = e.elapsedMs - steps[Math.min(warmUpSteps, steps.length - 1)].elapsedMs;
+      if (measured >= seconds * 1000 && steps.length > warmUpSteps + 1) controller.abort();
+    },
+  });
+  const first = steps[Math.min(warmUpSteps, steps.length - 2)], last = steps[steps.length - 1];
+  return (last.charsSeen - first.charsSeen) / Math.max((last.elapsedMs - first.elapsedMs) / 1000, 1e-9);
 }

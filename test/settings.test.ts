@@ -15,6 +15,8 @@ test('no settings give the documented defaults', () => {
   assert.equal(s.debounceMs, 75);
   assert.deepEqual(s.training.model, { cell: 'lstm', embedding: 64, hidden: 256, layers: 2, dropout: 0 });
   assert.equal(s.training.config.maxMinutes, 10);
+  assert.equal(s.training.config.threads, 0, 'one training thread per core');
+  assert.equal(from({ 'training.threads': 1 }).training.config.threads, 1);
 });
 
 test('each sampling strategy takes its own parameters', () => {

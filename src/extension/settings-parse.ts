@@ -66,6 +66,7 @@ export function parseSettings(raw: RawSettings): Settings {
         maxMinutes: num('training.maxMinutes', EDITOR_TRAINING.maxMinutes, 0, 24 * 60),
         validateEvery: num('training.validateEvery', t.validateEvery, 0, 1e6, true),
         seed: num('training.seed', t.seed, 0, 2 ** 32, true),
+        threads: num('training.threads', t.threads, 0, 64, true),
       },
     },
   };
