@@ -59,6 +59,6 @@ test('a peer that cannot build its replica fails the start with a clear message'
   const k = createKernels('wasm');
   await assert.rejects(PeerThreads.start(k, {
     model: { cell: 'lstm', embedding: 0, hidden: 8, layers: 1, dropout: 0, vocabSize: 5 },
-    shares: [4, 4], seqLen: 8, seed: 1, paramCount: 100, lowPriority: false,
+    shares: [4, 4], seqLen: 8, seed: 1, paramCount: 100,
   }), /a training thread failed: .*embedding/);
 });

@@ -22,9 +22,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<CharLs
   const status = new StatusBar();
   const client = new TrainingClient();
   const storage = context.storageUri ?? context.globalStorageUri;
-  const training = new TrainingController(client, models, settings, status, storage);
+  // The training report: what each run read, how it ended, and how smooth the editor stayed.
+  const log = vscode.window.createOutputChannel('Char LSTM', { log: true });
+  const training = new TrainingController(client, models, settings, status, storage, log);
   context.subscriptions.push(
-    settings, models, status, { dispose: () => client.dispose() },
+    settings, models, status, log, { dispose: () => client.dispose() },
     models.onDidChange((m) => status.showModel(m)),
     settings.onDidChange((s) => status.showEnabled(s.enabled)),
     vscode.workspace.onDidCloseTextDocument((d) => models.current?.engine.forget(d.uri.toString())),

@@ -2,8 +2,10 @@
  * Training in a worker thread, so the editor's extension host never waits on a step. Speaks
  * only the protocol of src/protocol/training.ts: gathers the workspace text, trains, saves every
  * new best checkpoint to the requested path, and reports events (steps at most 4 per second).
+ * On Linux the thread runs at nice 10, below the extension host's thread.
  */
 import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 import * as path from 'node:path';
 import { gatherCorpus, describeSkips, splitCorpus } from '../core/data/corpus';
 import { Vocab } from '../core/data/vocab';
@@ -15,6 +17,7 @@ import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
+lowerThisThreadsPriority();
 const runs = new Map<number, AbortController>();
 
 port.on('message', (message: ToWorker) => {
@@ -65,4 +68,21 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
     },
   });
   post({ type: 'finished', id, reason: result.end.reason, bestLoss: result.end.bestLoss });
+}
+
+/**
+ * Nice 10 for this thread only, so the extension host's own thread (nice 0) wins the CPU when
+ * both want it. On Linux a thread's nice value is its own: setPriority(10) means pid 0, which
+ * libuv passes to setpriority(PRIO_PROCESS, 0, 10), and Linux applies that to the calling thread;
+ * threads this one starts later (data-parallel peers) inherit it. Elsewhere the same call would
+ * lower the whole extension host (Windows sets the process's priority class, macOS the
+ * process's nice value), so it is made on Linux only; where it is refused, training runs as is.
+ */
+function lowerThisThreadsPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(10);
+  } catch {
+    // Not permitted here: train at normal priority.
+  }
 }

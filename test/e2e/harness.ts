@@ -10,7 +10,7 @@ import { readLogs } from './logs';
 import { BASE_SETTINGS } from '../vscode-settings';
 
 export * from './editor';
-export { readLogs, logFiles } from './logs';
+export { readLogs, logFiles, waitForLogLine } from './logs';
 
 export const ROOT = resolve(__dirname, '../..');
 export const CODE_SERVER = join(ROOT, '.vscode-test/code-server/node_modules/.bin/code-server');

@@ -34,3 +34,19 @@ export function logFiles(dir: string, pattern = /\.log$/): string[] {
   walk(dir);
   return out;
 }
+
+/**
+ * The first line matching `line` in a log file whose path matches `file`, once one is written
+ * (VS Code flushes an output channel to its file a moment after the extension writes it).
+ */
+export async function waitForLogLine(dir: string, file: RegExp, line: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of logFiles(dir, file)) {
+      const m = readFileSync(f, 'utf8').match(line);
+      if (m) return m;
+    }
+    if (Date.now() > end) throw new Error(`no line matching ${line} in logs matching ${file} under ${dir} within ${timeoutMs} ms`);
+    await new Promise<void>((r) => setTimeout(r, 200));
+  }
+}

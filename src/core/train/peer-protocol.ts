@@ -18,8 +18,6 @@ export interface PeerInit {
   params: SharedArrayBuffer;
   /** `[count]` float32 ∂loss/∂parameters, written by the peer, already weighted by its share. */
   grads: SharedArrayBuffer;
-  /** Lower this thread's OS priority so an editor in the same process stays responsive. */
-  lowPriority: boolean;
 }
 
 export interface PeerStep {

@@ -52,7 +52,7 @@ export class PeerThreads {
    * its replica.
    */
   static async start(k: Kernels, opts: { model: ModelConfig; shares: number[]; seqLen: number; seed: number;
-    paramCount: number; lowPriority: boolean }): Promise<PeerThreads> {
+    paramCount: number }): Promise<PeerThreads> {
     const paramsBuffer = new SharedArrayBuffer(opts.paramCount * 4);
     const peers: Peer[] = [];
     let first = opts.shares[0];
@@ -64,7 +64,7 @@ export class PeerThreads {
       watch(peer);
       peers.push(peer);
       send(peer, { kind: 'init', model: opts.model, streams: peer.streams, seqLen: opts.seqLen,
-        seed: opts.seed + 7919 * i, params: paramsBuffer, grads, lowPriority: opts.lowPriority });
+        seed: opts.seed + 7919 * i, params: paramsBuffer, grads });
     }
     const threads = new PeerThreads(k, peers, first, opts.seqLen, paramsBuffer);
     try {

@@ -1,10 +1,11 @@
 /**
  * A peer thread of data-parallel training: a replica of the model that computes the gradient
  * of its share of every batch. It keeps its streams' recurrent state between steps, as the
- * lead keeps its own, so truncated BPTT carries state exactly as on one thread.
+ * lead keeps its own, so truncated BPTT carries state exactly as on one thread. It runs at the
+ * OS priority of the thread that starts it (on Linux a new thread inherits its creator's nice
+ * value: the extension's training worker lowers its own, the CLI does not).
  */
 import { parentPort } from 'node:worker_threads';
-import { setPriority } from 'node:os';
 import { loadWasmKernels } from '../nn/kernels/wasm';
 import type { Kernels } from '../nn/kernels/kernels';
 import { CharModel } from '../model/char-model';
@@ -56,7 +57,6 @@ let replica: Replica | undefined;
 port.on('message', (m: ToPeer) => {
   try {
     if (m.kind === 'init') {
-      if (m.lowPriority) lowerPriority();
       replica = new Replica(m);
       post({ kind: 'ready' });
     } else {
@@ -67,12 +67,3 @@ port.on('message', (m: ToPeer) => {
     post({ kind: 'failed', message: (e as Error).message ?? String(e) });
   }
 });
-
-/** On Linux a thread's nice value is its own: this lowers this thread only. */
-function lowerPriority(): void {
-  try {
-    setPriority(10);
-  } catch {
-    // Not permitted or not supported here: run at normal priority.
-  }
-}

@@ -26,8 +26,6 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Called (and awaited) on every new best validation loss, with the model holding those weights. */
   onBest?: (model: CharModel, info: CheckpointInfo) => Promise<void> | void;
-  /** Run the helper threads at a lower OS priority, so an editor in this process stays responsive. */
-  lowPriority?: boolean;
 }
 
 export interface CheckpointInfo {
@@ -89,7 +87,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const state = model.newState(lead);
   const { ids, targets } = model.inputs(lead, T);
   const peers = shares.length > 1 ? await PeerThreads.start(k, { model: model.config, shares, seqLen: T,
-    seed: config.seed, paramCount: model.params.count, lowPriority: opts.lowPriority ?? false }) : null;
+    seed: config.seed, paramCount: model.params.count }) : null;
   const clock = new Throughput();
   const deadline = config.maxMinutes > 0 ? clock.start + config.maxMinutes * 60_000 : Infinity;
   let best: CheckpointInfo | null = null;
