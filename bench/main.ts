@@ -1,7 +1,8 @@
-// `npm run bench [-- --json] [-- --quick]`: char-lstm against tfjs-layers on model M, one run.
+// `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>]`: char-lstm against PyTorch and
+// tfjs-layers on model M, in one run. Each measurement lives in its own file beside this one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { Vocab } from '../src/core/data/vocab';
 import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
@@ -10,15 +11,26 @@ import { benchCharLstmInference } from './char-lstm-infer';
 import { benchTfjsLayers } from './tfjs-layers-train';
 import { benchKernels } from './kernels';
 import { benchGhostLatency } from './ghost-latency';
+import { benchPytorchTraining, findTorchPython, type Outcome } from './pytorch';
+import { measureRss50mb, RSS_CHILD_FLAG, rssChild } from './rss-50mb';
+import { charLstmQuality, pytorchQuality } from './quality';
+import { printTable } from './report';
 
 const opts = new Command()
   .option('--json', 'print one JSON object instead of a table')
-  .option('--quick', 'skip the slow tfjs-layers cpu backend and the JS reference kernels')
-  .option('--seconds <n>', 'seconds per char-lstm training measurement', '20')
-  .parse(process.argv).opts<{ json?: boolean; quick?: boolean; seconds: string }>();
+  .option('--quick', 'skip the slow runs: tfjs-layers cpu, the JS reference kernels, the 50 MB workspace')
+  .option('--seconds <n>', 'seconds per training measurement (char-lstm and PyTorch)', '20')
+  .option('--quality <minutes>', 'instead: train char-lstm (CLI) and PyTorch for this many minutes each, compare validation losses')
+  .option('--validate-every <steps>', 'with --quality: validate every this many steps (both)', '100')
+  .option('--pytorch-threads <n>', 'with --quality: PyTorch\'s threads', '2')
+  .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
+  .parse(process.argv)
+  .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
+    pytorchThreads: string; rss50mbChild?: string }>();
 
-async function main(): Promise<void> {
-  const log = (line: string) => { if (!opts.json) console.error(line); };
+const log = (line: string) => { if (!opts.json) console.error(line); };
+
+async function bench(): Promise<void> {
   const text = readFileSync(join(__dirname, '..', 'data', 'tinyshakespeare.txt'), 'utf8');
   const vocab = Vocab.fromText(text);
   const ids = Uint16Array.from(vocab.encode(text));
@@ -26,11 +38,14 @@ async function main(): Promise<void> {
 
   log('kernels: matmul GFLOP/s ...');
   const gflops = benchKernels(!opts.quick);
-  log('char-lstm (wasm) training ...');
-  const wasmTrain = benchCharLstmTraining(loadWasmKernels(), ids, vocab.size, seconds);
+  log('char-lstm (wasm) training, 1 and 2 threads ...');
+  const charLstm1 = await benchCharLstmTraining(loadWasmKernels(), text, vocab, seconds, 1);
+  const charLstm2 = await benchCharLstmTraining(loadWasmKernels(), text, vocab, seconds, 2);
+  const charLstm = Math.max(charLstm1, charLstm2);
+  // maxRSS in KiB: the bench process so far, which held char-lstm alone (with its peer thread).
   const charLstmRss = process.resourceUsage().maxRSS / 1024;
   if (!opts.quick) log('char-lstm (js reference) training ...');
-  const jsTrain = opts.quick ? null : benchCharLstmTraining(new ReferenceKernels('f32'), ids, vocab.size, seconds);
+  const jsTrain = opts.quick ? null : await benchCharLstmTraining(new ReferenceKernels('f32'), text, vocab, seconds, 1);
   log('char-lstm inference ...');
   const infer = benchCharLstmInference(loadWasmKernels(), ids, vocab.size);
   log('ghost text latency ...');
@@ -39,54 +54,87 @@ async function main(): Promise<void> {
   const tfjsWasm = await benchTfjsLayers('wasm', ids, vocab.size, 2);
   if (!opts.quick) log('tfjs-layers (cpu) training ...');
   const tfjsCpu = opts.quick ? null : await benchTfjsLayers('cpu', ids, vocab.size, 1);
+  log('PyTorch training, 1 and 2 threads ...');
+  const python = findTorchPython();
+  const torch1 = python.ok ? await benchPytorchTraining(python.value, 1, seconds) : python;
+  const torch2 = python.ok ? await benchPytorchTraining(python.value, 2, seconds) : python;
+  const torch = [torch1, torch2].reduce<number | null>((best, r) => r.ok ? Math.max(best ?? 0, r.value.charsPerSec) : best, null);
+  if (!opts.quick) log('peak memory on a generated 50 MB workspace ...');
+  const rss50 = opts.quick ? null : await measureRss50mb(text);
 
   const figures = {
     model: 'M: Embedding 64, 2x LSTM 256, Dense; batch 32, length 100; tinyshakespeare',
+    // Training throughput, chars/s; each the better of its 1- and 2-thread runs where it has both.
     train_chars_per_s: {
-      'char-lstm': round(wasmTrain),
-      'char-lstm-js': jsTrain === null ? null : round(jsTrain),
+      'char-lstm': round(charLstm),
+      'pytorch': torch === null ? null : round(torch),
       'tfjs-layers': tfjsWasm === null ? null : round(tfjsWasm),
       'tfjs-layers-cpu': tfjsCpu === null ? null : round(tfjsCpu),
+      'char-lstm-js': jsTrain === null ? null : round(jsTrain),
     },
-    speedup_vs_tfjs_layers_wasm: tfjsWasm ? round(wasmTrain / tfjsWasm, 1) : null,
+    char_lstm_vs_pytorch: torch ? round(charLstm / torch, 2) : null,
+    char_lstm_vs_tfjs_layers: tfjsWasm ? round(charLstm / tfjsWasm, 1) : null,
+    char_lstm_1_thread: round(charLstm1),
+    char_lstm_2_threads: round(charLstm2),
+    pytorch_1_thread: torch1.ok ? round(torch1.value.charsPerSec) : null,
+    pytorch_2_threads: torch2.ok ? round(torch2.value.charsPerSec) : null,
+    pytorch_setup: torch1.ok ? { torch_version: torch1.value.torchVersion, blas: torch1.value.blas } : null,
+    pytorch_error: firstError(torch1, torch2),
     infer_us_per_char: round(infer.stepUs, 1),
     prime_2000_ms: round(infer.prime2000Ms, 1),
+    stepper_build_ms: round(infer.refreshMs, 1),
     ghost_ms_p50: round(ghost.p50, 2),
     ghost_ms_p99: round(ghost.p99, 2),
+    // Resident memory, MB: this process after char-lstm trained M on tinyshakespeare (1.1 MB) ...
     peak_rss_mb: round(charLstmRss),
+    // ... and a child that gathered a generated 50 MB workspace and trained M on it.
+    peak_rss_50mb_mb: rss50?.ok ? round(rss50.value.peakRssMb) : null,
+    rss_50mb_detail: rss50?.ok ? rss50.value : rss50 === null ? 'skipped (--quick)' : rss50.reason,
     matmul_gflops: gflops,
   };
-  if (opts.json) {
-    console.log(JSON.stringify(figures));
-    return;
+  if (opts.json) console.log(JSON.stringify(figures));
+  else printTable(figures);
+}
+
+/** --quality: the two runs one after the other, so neither slows the other. */
+async function quality(): Promise<void> {
+  const minutes = Number(opts.quality), every = Number(opts.validateEvery);
+  log(`char-lstm: training ${minutes} min with the CLI ...`);
+  const ours = await charLstmQuality(minutes, every);
+  const python = findTorchPython();
+  log(`PyTorch: training ${minutes} min ...`);
+  const theirs = python.ok ? await pytorchQuality(python.value, minutes, every, Number(opts.pytorchThreads)) : python;
+  const figures = {
+    // Best validation loss (nats/char, last 10% of tinyshakespeare) within the budget, validating
+    // every `validate_every` steps in both; validation time counts in the budget.
+    valid_loss_after_minutes: { 'char-lstm': ours.ok ? ours.value.bestValidLoss : null,
+      'pytorch': theirs.ok ? theirs.value.bestValidLoss : null, minutes },
+    validate_every: every,
+    pytorch_threads: Number(opts.pytorchThreads),
+    pytorch_final_valid_loss: theirs.ok ? theirs.value.finalValidLoss : null,
+    steps: { 'char-lstm': ours.ok ? ours.value.steps : null, 'pytorch': theirs.ok ? theirs.value.steps : null },
+    curves: { 'char-lstm': ours.ok ? ours.value.curve : ours.reason, 'pytorch': theirs.ok ? theirs.value.curve : theirs.reason },
+  };
+  if (opts.json) return console.log(JSON.stringify(figures));
+  const loss = figures.valid_loss_after_minutes;
+  console.log(`validation loss after ${minutes} min (nats/char): char-lstm ${loss['char-lstm'] ?? 'failed'}, `
+    + `PyTorch ${loss.pytorch ?? 'failed'} (${figures.pytorch_threads} threads)`);
+  for (const [who, curve] of Object.entries(figures.curves)) {
+    console.log(`${who}: ${typeof curve === 'string' ? curve : curve.map(([m, l]) => `${m} min ${l}`).join(', ')}`);
   }
-  const rows: [string, string][] = [
-    ['char-lstm training (wasm SIMD)', `${figures.train_chars_per_s['char-lstm']} chars/s`],
-    ['char-lstm training (JS reference kernels)', fmt(figures.train_chars_per_s['char-lstm-js'], 'chars/s')],
-    ['tfjs-layers training (wasm backend)', fmt(figures.train_chars_per_s['tfjs-layers'], 'chars/s')],
-    ['tfjs-layers training (cpu backend)', fmt(figures.train_chars_per_s['tfjs-layers-cpu'], 'chars/s')],
-    ['char-lstm / tfjs-layers wasm', fmt(figures.speedup_vs_tfjs_layers_wasm, 'x')],
-    ['inference, batch 1, state carried', `${figures.infer_us_per_char} µs/char`],
-    ['priming a 2,000-char prefix', `${figures.prime_2000_ms} ms`],
-    ['keystroke to 20 chars of ghost text, p50', `${figures.ghost_ms_p50} ms`],
-    ['keystroke to 20 chars of ghost text, p99', `${figures.ghost_ms_p99} ms`],
-    ['peak RSS while training (char-lstm only)', `${figures.peak_rss_mb} MB`],
-    ...Object.entries(gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
-  ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  console.log(figures.model);
-  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+}
+
+function firstError(...outcomes: Outcome<unknown>[]): string | null {
+  for (const o of outcomes) if (!o.ok) return o.reason;
+  return null;
 }
 
 function round(x: number, digits = 0): number {
   return Number(x.toFixed(digits));
 }
 
-function fmt(x: number | null, unit: string): string {
-  return x === null ? 'skipped' : `${x} ${unit}`;
-}
-
-main().catch((e) => {
+const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!) : opts.quality !== undefined ? quality : bench;
+run().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);
 });

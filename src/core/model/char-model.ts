@@ -10,6 +10,18 @@ import type { Random } from '../sampling/random';
 import type { ModelConfig } from './config';
 import { validateConfig } from './validate-config';
 
+/** Characters `infer` takes per call at most: one input product per chunk, not per character. */
+export const INFER_CHUNK = 128;
+
+/** Heap buffers of batch-1 inference (`infer`), made on first use, sized for INFER_CHUNK. */
+interface InferWork {
+  /** `[vocab, 4*hidden]`: embedding·wIh + b of layer 0 for every id, so its input part is a lookup. */
+  table: number;
+  ids: number; // [INFER_CHUNK]
+  gates: number; // [INFER_CHUNK, 4*hidden], shared by the layers in turn
+  outs: [number, number]; // [INFER_CHUNK, hidden] each: layer outputs, alternating
+}
+
 /** Heap buffers of one (batch, time) shape: ids and targets `[time, batch]`, dropout masks. */
 interface BatchWork {
   ids: number;
@@ -32,6 +44,7 @@ export class CharModel {
   private readonly work: Workspaces<BatchWork>;
   private lastTrain = false;
   private readonly scratchStates = new Map<number, number>();
+  private inferWork: InferWork | null = null;
 
   static specs(config: ModelConfig): ParamSpec[] {
     const specs = [...Embedding.specs('embedding', config.vocabSize, config.embedding)];
@@ -148,6 +161,73 @@ export class CharModel {
       dx = layer.backward(batch, time, dx, true);
     }
     this.embedding.backward(batch, time, w.ids, dx);
+  }
+
+  /**
+   * Makes batch-1 inference (`infer`) read the weights as they are now: repacks them and rebuilds
+   * the layer-0 lookup table (about a millisecond for model M). Needed after the weights change;
+   * every Stepper made from scratch calls it, so a new Stepper always sees the current weights.
+   */
+  refreshInference(): void {
+    const lstms = this.lstmLayers();
+    if (!lstms) return; // RNN layers: `infer` runs the training forward, which reads the weights live
+    const { k, config } = this;
+    if (!this.inferWork) {
+      const G = 4 * config.hidden;
+      this.inferWork = {
+        table: k.alloc(config.vocabSize * G),
+        ids: k.alloc(INFER_CHUNK),
+        gates: k.alloc(INFER_CHUNK * G),
+        outs: [k.alloc(INFER_CHUNK * config.hidden), k.alloc(INFER_CHUNK * config.hidden)],
+      };
+    }
+    for (const layer of lstms) layer.packForInference();
+    lstms[0].project(config.vocabSize, this.params.get('embedding.table').value, this.inferWork.table);
+  }
+
+  /**
+   * Inference on one stream, no dropout: feeds ids[from, from+time) (time ≤ INFER_CHUNK) from
+   * `state` (heap, `[stateSize]`), leaves the final state there, and returns the offset of the
+   * logits `[vocab]` for the character after the last. The same numbers as `forward` and
+   * `carry` up to float rounding, but layer 0's input part is a table lookup, the recurrent
+   * products stream packed weights, and only the last character gets logits.
+   * Reads the weights as of the last `refreshInference` (made on first use).
+   */
+  infer(ids: ArrayLike<number>, from: number, time: number, state: number): number {
+    if (!(Number.isInteger(time) && time >= 1 && time <= INFER_CHUNK)) {
+      throw new RangeError(`infer takes 1 … ${INFER_CHUNK} characters, got ${time}`);
+    }
+    const lstms = this.lstmLayers();
+    if (!lstms) return this.inferByForward(ids, from, time, state);
+    if (!this.inferWork) this.refreshInference();
+    const { k } = this;
+    const w = this.inferWork as InferWork;
+    const heap = k.heap;
+    for (let t = 0; t < time; t++) heap[w.ids + t] = ids[from + t];
+    k.gather(time, 4 * this.config.hidden, w.table, w.ids, w.gates);
+    let x = -1, at = state;
+    lstms.forEach((layer, l) => {
+      if (l > 0) layer.project(time, x, w.gates);
+      layer.recur(time, w.gates, at, w.outs[l % 2]);
+      x = w.outs[l % 2];
+      at += layer.stateSize;
+    });
+    return this.dense.forward(1, 1, x + (time - 1) * this.config.hidden);
+  }
+
+  /** The layers when all are LSTMs (the case `infer` has a fast path for), else null. */
+  private lstmLayers(): LstmLayer[] | null {
+    return this.layers.every((l) => l instanceof LstmLayer) ? this.layers as LstmLayer[] : null;
+  }
+
+  /** `infer` for other cells: the training forward over the chunk, logits of its last row. */
+  private inferByForward(ids: ArrayLike<number>, from: number, time: number, state: number): number {
+    const { ids: at } = this.inputs(1, time);
+    const heap = this.k.heap;
+    for (let t = 0; t < time; t++) heap[at + t] = ids[from + t];
+    const logits = this.forward(1, time, state);
+    this.carry(1, time, state);
+    return logits + (time - 1) * this.config.vocabSize;
   }
 
   private makeWork(batch: number, time: number): BatchWork {

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels/kernels';
+import { panelsSize, type Kernels } from './kernels/kernels';
 import type { Parameters, ParamSpec, Param } from './parameters';
 import type { RecurrentLayer } from './recurrent';
 import { Workspaces } from './workspaces';
@@ -26,6 +26,9 @@ export class LstmLayer implements RecurrentLayer {
   // Transposed weights for backward `[4*hidden, input]`, `[4*hidden, hidden]`, made once per backward.
   private readonly wIhT: number;
   private readonly wHhT: number;
+  // Inference copies of wIh and wHh in `matvecPanels` layout, made by `packForInference`.
+  private packedWIh = -1;
+  private packedWHh = -1;
 
   static specs(prefix: string, input: number, hidden: number): ParamSpec[] {
     // PyTorch's default: U(-1/sqrt(hidden), 1/sqrt(hidden)); forget-gate bias 1 so early
@@ -98,6 +101,58 @@ export class LstmLayer implements RecurrentLayer {
     k.transpose(this.inputSize, G, this.wIh.value, this.wIhT);
     k.matmul(rows, this.inputSize, G, w.dGates, this.wIhT, w.dInput, false);
     return w.dInput;
+  }
+
+  /**
+   * Copies wIh and wHh into the layout the inference methods stream (`matvecPanels`): as many
+   * floats again, 4*hidden padded to a multiple of 16. Call again after the weights change.
+   */
+  packForInference(): void {
+    const { k, hidden: H, inputSize: I } = this;
+    if (this.packedWHh < 0) {
+      this.packedWIh = k.alloc(panelsSize(I, 4 * H));
+      this.packedWHh = k.alloc(panelsSize(H, 4 * H));
+    }
+    k.packPanels(I, 4 * H, this.wIh.value, this.packedWIh);
+    k.packPanels(H, 4 * H, this.wHh.value, this.packedWHh);
+  }
+
+  /**
+   * out `[rows, 4*hidden]` = input `[rows, inputSize]`·wIh + b: the input part of the gates, as
+   * in `forward`, for any rows (a priming chunk, an embedding table). Needs `packForInference`.
+   */
+  project(rows: number, input: number, out: number): void {
+    const { k, inputSize: I } = this;
+    const G = 4 * this.hidden;
+    if (rows >= 4) {
+      k.broadcastRows(rows, G, this.b.value, out);
+      k.matmul(rows, G, I, input, this.wIh.value, out, true);
+      return;
+    }
+    // A step or two: the packed copy streams faster than the product's thin-matrix path.
+    for (let r = 0; r < rows; r++) {
+      k.copy(G, this.b.value, out + r * G);
+      k.matvecPanels(G, I, input + r * I, this.packedWIh, out + r * G, true);
+    }
+  }
+
+  /**
+   * Inference on one stream: runs `time` steps whose input parts are in gates `[time, 4*hidden]`
+   * (`project`, or rows of a lookup table; overwritten with the activations), from state
+   * `[h, c]` (2*hidden floats), which is advanced in place. out `[time, hidden]` receives every
+   * step's h. Needs `packForInference`. Per step: one streamed pass over wHh, one cell update.
+   */
+  recur(time: number, gates: number, state: number, out: number): void {
+    const { k, hidden: H } = this;
+    const G = 4 * H, c = state + H;
+    let h = state;
+    for (let t = 0; t < time; t++) {
+      const g = gates + t * G;
+      k.matvecPanels(G, H, h, this.packedWHh, g, true);
+      k.lstmForward(1, H, g, c, c, out + t * H);
+      h = out + t * H;
+    }
+    k.copy(H, h, state);
   }
 
   /**

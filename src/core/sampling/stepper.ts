@@ -1,12 +1,13 @@
-import type { CharModel } from '../model/char-model';
-
-/** Characters run per forward pass when priming: one input product per chunk, not per character. */
-const PRIME_CHUNK = 128;
+import { INFER_CHUNK, type CharModel } from '../model/char-model';
 
 /**
  * Runs a model one stream at a time, carrying (h, c) from character to character, so that
  * continuing a text costs one step per new character. The state lives in this object (a
  * Float32Array), so any number of steppers share one model.
+ *
+ * Steppers run the model's inference path (`CharModel.infer`), which reads the weights as of
+ * the last `refreshInference`. A Stepper made from scratch refreshes it, so make a new one after
+ * changing the weights; clones, which continue an existing text, do not.
  */
 export class Stepper {
   /** `[stateSize]`: every layer's h, then c. */
@@ -15,7 +16,12 @@ export class Stepper {
   logits: Float32Array | null = null;
 
   constructor(readonly model: CharModel, state?: Float32Array) {
-    this.state = state ? state.slice() : new Float32Array(model.stateSize);
+    if (state) {
+      this.state = state.slice();
+    } else {
+      this.state = new Float32Array(model.stateSize);
+      model.refreshInference();
+    }
   }
 
   /** A copy that continues independently from here. */
@@ -32,9 +38,8 @@ export class Stepper {
 
   /** Feeds character ids; returns the logits after the last one. */
   feed(ids: ArrayLike<number>): Float32Array | null {
-    for (let at = 0; at < ids.length; at += PRIME_CHUNK) {
-      const n = Math.min(PRIME_CHUNK, ids.length - at);
-      this.run(ids, at, n);
+    for (let at = 0; at < ids.length; at += INFER_CHUNK) {
+      this.run(ids, at, Math.min(INFER_CHUNK, ids.length - at));
     }
     return this.logits;
   }
@@ -47,17 +52,12 @@ export class Stepper {
 
   private run(ids: ArrayLike<number>, from: number, time: number): void {
     const { model } = this;
-    const k = model.k;
     const state = model.scratchState(1);
-    const { ids: idsAt } = model.inputs(1, time);
-    let heap = k.heap;
-    heap.set(this.state, state);
-    for (let t = 0; t < time; t++) heap[idsAt + t] = ids[from + t];
-    const logits = model.forward(1, time, state);
-    model.carry(1, time, state);
-    heap = k.heap;
-    const V = model.config.vocabSize;
+    model.k.heap.set(this.state, state);
+    const logits = model.infer(ids, from, time, state);
+    // Re-read the heap: the first inference allocates, which may grow (and detach) it.
+    const heap = model.k.heap;
     this.state.set(heap.subarray(state, state + this.state.length));
-    this.logits = Float32Array.from(heap.subarray(logits + (time - 1) * V, logits + time * V));
+    this.logits = new Float32Array(heap.subarray(logits, logits + model.config.vocabSize));
   }
 }

@@ -27,6 +27,16 @@ export interface Kernels {
   matmulTN(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: boolean): void;
   /** dst[cols,rows] = src[rows,cols]ᵀ. */
   transpose(rows: number, cols: number, src: number, dst: number): void;
+  /**
+   * dst = b[k,n] in 16-column panels `[ceil(n/16)][k][16]`, the last zero-padded
+   * (`panelsSize(k, n)` floats): the layout `matvecPanels` streams in address order.
+   */
+  packPanels(k: number, n: number, b: number, dst: number): void;
+  /**
+   * y[n] = x[k] · B, or y += that, B packed by `packPanels(k, n, …)`: batch-1 inference, where
+   * every weight is read once per step and the read order sets the speed. y must not overlap x.
+   */
+  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: boolean): void;
 
   fill(n: number, dst: number, value: number): void;
   copy(n: number, src: number, dst: number): void;
@@ -82,4 +92,12 @@ export interface Kernels {
    */
   adam(n: number, param: number, grad: number, m: number, v: number,
     stepSize: number, beta1: number, beta2: number, eps: number): void;
+}
+
+/** Columns per panel of `packPanels`. */
+export const PANEL_WIDTH = 16;
+
+/** Floats of b[k,n] packed by `packPanels`. */
+export function panelsSize(k: number, n: number): number {
+  return k * Math.ceil(n / PANEL_WIDTH) * PANEL_WIDTH;
 }

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels';
+import { PANEL_WIDTH, type Kernels } from './kernels';
 
 type Heap = Float32Array | Float64Array;
 
@@ -55,6 +55,26 @@ export class ReferenceKernels implements Kernels {
         for (let p = 0; p < k; p++) s += h[a + p * m + i] * h[b + p * n + j];
         h[c + i * n + j] = s;
       }
+    }
+  }
+
+  packPanels(k: number, n: number, b: number, dst: number): void {
+    const h = this.data;
+    for (let j = 0; j < n; j += PANEL_WIDTH) {
+      for (let p = 0; p < k; p++) {
+        for (let x = 0; x < PANEL_WIDTH; x++) h[dst++] = j + x < n ? h[b + p * n + j + x] : 0;
+      }
+    }
+  }
+
+  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: boolean): void {
+    const h = this.data;
+    for (let j = 0; j < n; j++) {
+      // Column j lives in panel floor(j/16), lane j%16 of each of its k rows.
+      const col = panels + Math.floor(j / PANEL_WIDTH) * k * PANEL_WIDTH + (j % PANEL_WIDTH);
+      let s = 0;
+      for (let p = 0; p < k; p++) s += h[x + p] * h[col + p * PANEL_WIDTH];
+      h[y + j] = accumulate ? h[y + j] + s : s;
     }
   }
 

@@ -9,6 +9,8 @@ interface WasmExports {
   matmul(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number): void;
   matmulTN(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
+  packPanels(k: number, n: number, b: number, dst: number): void;
+  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: number): void;
   fill(n: number, dst: number, value: number): void;
   copy(n: number, src: number, dst: number): void;
   addInto(n: number, src: number, dst: number): void;
@@ -88,6 +90,14 @@ export class WasmKernels implements Kernels {
 
   transpose(rows: number, cols: number, src: number, dst: number): void {
     this.w.transpose(rows, cols, src * 4, dst * 4);
+  }
+
+  packPanels(k: number, n: number, b: number, dst: number): void {
+    this.w.packPanels(k, n, b * 4, dst * 4);
+  }
+
+  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: boolean): void {
+    this.w.matvecPanels(n, k, x * 4, panels * 4, y * 4, accumulate ? 1 : 0);
   }
 
   fill(n: number, dst: number, value: number): void {

@@ -7,6 +7,8 @@
 // A[mc,kc] is packed into 4-row panels ([mc/4][kc][4]). One 8 KiB B panel then stays in L1
 // while all A panels of the block (MC*KC*4 = 64 KiB, L2) pass over it.
 
+import { vecTimesMatrix } from './matvec';
+
 const MR = 4;
 const NR = 8;
 const KC = 256;
@@ -35,12 +37,12 @@ function gemm(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: 
     return;
   }
   if (m < MR) {
-    // Batch-1 inference and other thin products: B is read once either way, packing would only add a copy.
+    // Thin products (batch-1 inference): B is read once per row of A, packing would only add a copy.
     for (let i = 0; i < m; i++) {
-      // a(i,p) = a[i*k + p] (NN) or a[p*m + i] (TN), as byte address and byte step.
-      const ai = transA ? a + (<usize>i << 2) : a + (<usize>(i * k) << 2);
-      const step = transA ? <usize>m << 2 : 4;
-      rowTimesMatrix(n, k, ai, step, b, c + (<usize>(i * n) << 2), accumulate);
+      const ci = c + (<usize>(i * n) << 2);
+      // Row i of A: contiguous (NN), or column i of a[k,m], m floats apart (TN).
+      if (transA) rowTimesMatrix(n, k, a + (<usize>i << 2), <usize>m << 2, b, ci, accumulate);
+      else vecTimesMatrix(n, k, a + (<usize>(i * k) << 2), b, ci, accumulate);
     }
     return;
   }
