@@ -66,8 +66,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const model = opts.model instanceof CharModel
     ? opts.model
     : new CharModel(k, { ...opts.model, vocabSize: vocab.size }, rng);
-  const trainIds = compactIds(vocab.encode(opts.train), vocab.size);
-  const validIds = compactIds(vocab.encode(opts.valid), vocab.size).subarray(0, config.maxValidChars);
+  const trainIds = vocab.encode(opts.train);
+  const validIds = vocab.encode(opts.valid).subarray(0, config.maxValidChars);
   const shape = StreamBatches.fit(trainIds.length, config.batch, config.seqLen);
   if (!shape) throw new TrainError('the training text needs at least two characters');
   const batches = new StreamBatches(trainIds, shape.batch, shape.seqLen);
@@ -156,9 +156,4 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     steps: step, charsSeen: step * B * T, elapsedMs: clock.elapsed() };
   emit(end);
   return { model, end, best };
-}
-
-/** Two bytes per character instead of four: a 50 MB workspace stays 100 MB in memory. */
-function compactIds(ids: Int32Array, vocabSize: number): Uint16Array | Int32Array {
-  return vocabSize <= 0x10000 ? Uint16Array.from(ids) : ids;
 }
