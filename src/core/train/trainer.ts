@@ -92,10 +92,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const deadline = config.maxMinutes > 0 ? clock.start + config.maxMinutes * 60_000 : Infinity;
   let best: CheckpointInfo | null = null;
   let bestValues: Float32Array | null = null;
-  let sinceBest = 0, step = 0, smooth = NaN, lr = config.lr;
+  let sinceBest = 0, step = 0, validatedAt = 0, smooth = NaN, lr = config.lr;
   let reason: EndEvent['reason'] = 'completed';
 
   const validate = async (epoch: number): Promise<void> => {
+    validatedAt = step;
     const { loss } = await evaluate(model, validIds, B, T, signal);
     const improved = Number.isFinite(loss) && (best === null || loss < best.validLoss);
     const sample = generate(model, vocab, opts.valid.slice(0, 40), SAMPLE_CHARS, SAMPLE_STRATEGY, seededRandom(config.seed + step));
@@ -112,8 +113,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       bestLoss: best?.validLoss ?? loss, lr, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY) });
   };
 
+  let epoch = 1;
   try {
-    outer: for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    outer: for (; epoch <= config.epochs; epoch++) {
       k.fill(lead * model.stateSize, state, 0);
       for (let s = 0; s < perEpoch; s++) {
         if (signal?.aborted) { reason = 'cancelled'; break outer; }
@@ -145,6 +147,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         await new Promise((r) => setImmediate(r));
       }
     }
+    // The steps since the last validation are part of the budget: give them their chance to be best.
+    if (reason === 'time-limit' && step > validatedAt) await validate(epoch);
   } catch (e) {
     if (!signal?.aborted) throw e;
     reason = 'cancelled';
