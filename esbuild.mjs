@@ -1,4 +1,5 @@
-// Builds everything into dist/: the WebAssembly kernels (AssemblyScript) and the Node bundles.
+// Builds everything into dist/: the WebAssembly kernels (AssemblyScript), the Node bundles and the
+// panel's browser bundle.
 // `node esbuild.mjs` builds once; `--watch` rebuilds the bundles on change.
 import * as esbuild from 'esbuild';
 import asc from 'assemblyscript/asc';
@@ -39,12 +40,28 @@ const entries = [
   { entryPoints: ['src/worker/train-worker.ts'], outfile: 'dist/train-worker.js' },
   // Beside every bundle that trains (extension worker, CLI, bench): data-parallel peers.
   { entryPoints: ['src/core/train/peer-worker.ts'], outfile: 'dist/train-peer.js' },
+  // Beside every bundle that primes with a pipelined primer (extension, bench): its worker stages.
+  { entryPoints: ['src/core/pipeline/stage-worker.ts'], outfile: 'dist/infer-stage.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
 ];
 
+// The panel's page (a webview: a browser, no Node). Importing uPlot's CSS from the entry makes
+// esbuild write it beside the script, as dist/webview.css.
+const webview = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2020',
+  format: 'iife',
+  sourcemap: true,
+  minify: !watch,
+  logLevel: 'warning',
+  entryPoints: ['webview/main.ts'],
+  outfile: 'dist/webview.js',
+};
+
 await buildWasm();
-for (const entry of entries) {
-  if (watch) await (await esbuild.context({ ...node, ...entry })).watch();
-  else await esbuild.build({ ...node, ...entry });
+for (const options of [...entries.map((entry) => ({ ...node, ...entry })), webview]) {
+  if (watch) await (await esbuild.context(options)).watch();
+  else await esbuild.build(options);
 }

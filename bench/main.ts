@@ -1,9 +1,12 @@
-// `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>]`: char-lstm against PyTorch and
-// tfjs-layers on model M, in one run. Each measurement lives in its own file beside this one.
+// `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>] [-- --only inference [--model <file>]]`:
+// char-lstm against PyTorch and tfjs-layers on model M, in one run. Each measurement lives in its
+// own file beside this one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { Vocab } from '../src/core/data/vocab';
+import { loadModel } from '../src/core/model/model-file';
 import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { benchCharLstmTraining } from './char-lstm-train';
@@ -23,10 +26,12 @@ const opts = new Command()
   .option('--quality <minutes>', 'instead: train char-lstm (CLI) and PyTorch for this many minutes each, compare validation losses')
   .option('--validate-every <steps>', 'with --quality: validate every this many steps (both)', '100')
   .option('--pytorch-threads <n>', 'with --quality: PyTorch\'s threads', '2')
+  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference']))
+  .option('--model <file>', 'with --only inference: measure this model file instead of a fresh model M')
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
-    pytorchThreads: string; rss50mbChild?: string }>();
+    pytorchThreads: string; rss50mbChild?: string; only?: 'inference'; model?: string }>();
 
 const log = (line: string) => { if (!opts.json) console.error(line); };
 
@@ -47,9 +52,9 @@ async function bench(): Promise<void> {
   if (!opts.quick) log('char-lstm (js reference) training ...');
   const jsTrain = opts.quick ? null : await benchCharLstmTraining(new ReferenceKernels('f32'), text, vocab, seconds, 1);
   log('char-lstm inference ...');
-  const infer = benchCharLstmInference(loadWasmKernels(), ids, vocab.size);
+  const infer = await benchCharLstmInference(loadWasmKernels(), ids, vocab.size);
   log('ghost text latency ...');
-  const ghost = benchGhostLatency(loadWasmKernels(), vocab, text);
+  const ghost = await benchGhostLatency(loadWasmKernels(), vocab, text);
   log('tfjs-layers (wasm) training ...');
   const tfjsWasm = await benchTfjsLayers('wasm', ids, vocab.size, 2);
   if (!opts.quick) log('tfjs-layers (cpu) training ...');
@@ -82,9 +87,12 @@ async function bench(): Promise<void> {
     pytorch_error: firstError(torch1, torch2),
     infer_us_per_char: round(infer.stepUs, 1),
     prime_2000_ms: round(infer.prime2000Ms, 1),
+    prime_2000_single_thread_ms: round(infer.prime2000SingleMs, 1),
+    prime_pipeline: infer.pipeline,
     stepper_build_ms: round(infer.refreshMs, 1),
     ghost_ms_p50: round(ghost.p50, 2),
     ghost_ms_p99: round(ghost.p99, 2),
+    ghost_first_2000_ms: round(ghost.first2000Ms, 1),
     // Resident memory, MB: this process after char-lstm trained M on tinyshakespeare (1.1 MB) ...
     peak_rss_mb: round(charLstmRss),
     // ... and a child that gathered a generated 50 MB workspace and trained M on it.
@@ -94,6 +102,39 @@ async function bench(): Promise<void> {
   };
   if (opts.json) console.log(JSON.stringify(figures));
   else printTable(figures);
+}
+
+/**
+ * --only inference: batch-1 inference, priming (pipelined and on one thread) and ghost-text
+ * latency, on model M or on `--model`'s file (tinyshakespeare read through its vocabulary).
+ */
+async function inferenceOnly(): Promise<void> {
+  const text = readFileSync(join(__dirname, '..', 'data', 'tinyshakespeare.txt'), 'utf8');
+  // Each measurement on its own kernels (heap), as in `bench`.
+  const load = async () => (opts.model ? await loadModel(opts.model, loadWasmKernels()) : null);
+  const loaded = await load();
+  const vocab = loaded ? loaded.vocab : Vocab.fromText(text);
+  const ids = Uint16Array.from(vocab.encode(text));
+  const c = loaded?.model.config;
+  log('char-lstm inference ...');
+  const infer = await benchCharLstmInference(loadWasmKernels(), ids, vocab.size, loaded?.model);
+  log('ghost text latency ...');
+  const ghost = await benchGhostLatency(loadWasmKernels(), vocab, text, undefined, (await load())?.model);
+  const figures = {
+    model: c ? `${opts.model}: Embedding ${c.embedding}, ${c.layers}x ${c.cell.toUpperCase()} ${c.hidden}, Dense over ${c.vocabSize}`
+      : 'M: Embedding 64, 2x LSTM 256, Dense; fresh weights',
+    cores: availableParallelism(),
+    infer_us_per_char: round(infer.stepUs, 1),
+    prime_2000_ms: round(infer.prime2000Ms, 1),
+    prime_2000_single_thread_ms: round(infer.prime2000SingleMs, 1),
+    prime_pipeline: infer.pipeline,
+    stepper_build_ms: round(infer.refreshMs, 1),
+    ghost_ms_p50: round(ghost.p50, 2),
+    ghost_ms_p99: round(ghost.p99, 2),
+    ghost_first_2000_ms: round(ghost.first2000Ms, 1),
+  };
+  if (opts.json) return console.log(JSON.stringify(figures));
+  for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(28)}  ${value}`);
 }
 
 /** --quality: the two runs one after the other, so neither slows the other. */
@@ -133,7 +174,8 @@ function round(x: number, digits = 0): number {
   return Number(x.toFixed(digits));
 }
 
-const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!) : opts.quality !== undefined ? quality : bench;
+const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!)
+  : opts.quality !== undefined ? quality : opts.only === 'inference' ? inferenceOnly : bench;
 run().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);

@@ -13,9 +13,12 @@ interface Figures {
   pytorch_error: string | null;
   infer_us_per_char: number;
   prime_2000_ms: number;
+  prime_2000_single_thread_ms: number;
+  prime_pipeline: string;
   stepper_build_ms: number;
   ghost_ms_p50: number;
   ghost_ms_p99: number;
+  ghost_first_2000_ms: number;
   peak_rss_mb: number;
   peak_rss_50mb_mb: number | null;
   rss_50mb_detail: unknown;
@@ -36,9 +39,11 @@ export function printTable(f: Figures): void {
     ['char-lstm training (JS reference kernels)', fmt(t['char-lstm-js'], 'chars/s')],
     ['inference, batch 1, state carried', `${f.infer_us_per_char} µs/char`],
     ['priming a 2,000-char prefix', `${f.prime_2000_ms} ms`],
+    ['priming a 2,000-char prefix, one thread', `${f.prime_2000_single_thread_ms} ms`],
     ['building a Stepper (packing weights, once per model)', `${f.stepper_build_ms} ms`],
     ['keystroke to 20 chars of ghost text, p50', `${f.ghost_ms_p50} ms`],
     ['keystroke to 20 chars of ghost text, p99', `${f.ghost_ms_p99} ms`],
+    ['a document\'s first ghost text, 2,000 chars above', `${f.ghost_first_2000_ms} ms`],
     ['peak RSS while training (char-lstm only)', `${f.peak_rss_mb} MB`],
     ['peak RSS, 50 MB workspace gathered + trained', fmt(f.peak_rss_50mb_mb, 'MB')],
     ...Object.entries(f.matmul_gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
@@ -46,6 +51,7 @@ export function printTable(f: Figures): void {
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(f.model);
   for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+  console.log(`priming: ${f.prime_pipeline}`);
   if (f.pytorch_setup) console.log(`PyTorch ${f.pytorch_setup.torch_version}, BLAS: ${f.pytorch_setup.blas.join(', ')}`);
   if (f.pytorch_error) console.log(`PyTorch: ${f.pytorch_error}`);
   if (f.peak_rss_50mb_mb === null) console.log(`50 MB workspace: ${String(f.rss_50mb_detail)}`);

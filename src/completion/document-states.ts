@@ -148,22 +148,33 @@ export class DocumentStates {
     };
   }
 
-  /** Feeds the head up to `target`, keeping a checkpoint at every multiple of checkpointChars. */
+  /**
+   * Feeds the head up to `target`, keeping a checkpoint at every multiple of checkpointChars. The
+   * pieces between checkpoints go to the model in one call (`Stepper.feedPieces`), so that a
+   * pipelined primer overlaps them rather than starting and draining once per piece.
+   */
   private advance(win: Window, text: string, target: number): void {
     const { head, anchor } = win;
     const every = this.checkpointChars;
-    while (head.pos < target) {
-      let next = Math.min(target, (Math.floor(head.pos / every) + 1) * every);
+    const pieces: ArrayLike<number>[] = [];
+    const ends: number[] = [];
+    for (let pos = head.pos; pos < target;) {
+      let next = Math.min(target, (Math.floor(pos / every) + 1) * every);
       // Never end a piece between the halves of a pair: each half would be read on its own.
       if (next < target && !isBoundary(text, anchor + next)) next++;
-      const ids = encodeForModel(this.vocab, text.slice(anchor + head.pos, anchor + next));
-      head.stepper.feed(ids);
-      this.stats.stepsRun += ids.length;
-      head.pos = next;
-      if (next % every === 0 && isBoundary(text, anchor + next) && !win.checkpoints.has(next)) {
-        win.checkpoints.set(next, head.stepper.clone());
-      }
+      pieces.push(encodeForModel(this.vocab, text.slice(anchor + pos, anchor + next)));
+      ends.push(next);
+      pos = next;
     }
+    const after = head.stepper.feedPieces(pieces);
+    pieces.forEach((ids, i) => {
+      const next = ends[i];
+      this.stats.stepsRun += ids.length;
+      if (next % every === 0 && isBoundary(text, anchor + next) && !win.checkpoints.has(next)) {
+        win.checkpoints.set(next, after[i]);
+      }
+    });
+    head.pos = Math.max(head.pos, target);
   }
 }
 

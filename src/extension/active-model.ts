@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { loadModel, type TrainingInfo } from '../core/model/model-file';
 import { createKernels } from '../core/nn/kernels/select';
 import { CompletionEngine } from '../completion';
+import { PipelinedPrimer } from '../core/pipeline/pipelined-primer';
 
 export type ModelSource = 'default' | 'workspace' | 'file';
 
@@ -27,7 +28,9 @@ export class ActiveModels implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private active: ActiveModel | null = null;
 
-  constructor(private readonly defaultPath: string, private readonly memento: vscode.Memento) {}
+  /** `log`: one line when something degrades quietly (priming falling back to one thread). */
+  constructor(private readonly defaultPath: string, private readonly memento: vscode.Memento,
+    private readonly log?: (line: string) => void) {}
 
   get current(): ActiveModel | null {
     return this.active;
@@ -51,13 +54,20 @@ export class ActiveModels implements vscode.Disposable {
   async load(source: ModelSource, file: string): Promise<ActiveModel> {
     const { model, vocab, info } = await loadModel(file, createKernels());
     const label = source === 'file' ? path.basename(file) : source;
+    const previous = this.active;
     this.active = { source, path: file, label, info, engine: new CompletionEngine(model, vocab) };
+    // A document's first completion primes up to 4,000 characters: with a pipelined primer the
+    // model's layers share that over the cores. Started once per model, owned by it (model.primer),
+    // stopped with the model it served.
+    PipelinedPrimer.start(model, { onFallback: (why) => this.log?.(`Priming runs on one thread: ${why}`) });
+    void previous?.engine.model.primer?.close();
     await this.memento.update(MEMENTO_KEY, { source, path: file });
     this.changed.fire(this.active);
     return this.active;
   }
 
   dispose(): void {
+    void this.active?.engine.model.primer?.close();
     this.changed.dispose();
   }
 }

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { ActiveModels } from './active-model';
 import type { SettingsWatcher } from './settings';
 import type { TrainingController } from './training-controller';
+import type { PanelHost } from './panel/panel';
 
 /** The palette commands and the status bar menu; every registration is returned for disposal. */
 export function registerCommands(models: ActiveModels, settings: SettingsWatcher, training: TrainingController,
-  defaultModelPath: string): vscode.Disposable[] {
+  panel: PanelHost, defaultModelPath: string): vscode.Disposable[] {
   const loadModel = async () => {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: false, openLabel: 'Use this model', filters: { 'Char LSTM model': ['safetensors'] },
@@ -34,6 +35,7 @@ export function registerCommands(models: ActiveModels, settings: SettingsWatcher
     const items: (vscode.QuickPickItem & { command: string })[] = [
       { label: '$(mortar-board) Train on Workspace', command: 'charLstm.trainOnWorkspace' },
       { label: '$(debug-stop) Cancel Training', command: 'charLstm.cancelTraining' },
+      { label: '$(graph-line) Show Panel', command: 'charLstm.showPanel' },
       { label: '$(folder-opened) Load Model...', command: 'charLstm.loadModel' },
       { label: '$(home) Use Default Model', command: 'charLstm.useDefaultModel' },
       { label: `$(${settings.current.enabled ? 'circle-slash' : 'check'}) ${settings.current.enabled ? 'Turn Completions Off' : 'Turn Completions On'}`, command: 'charLstm.toggleCompletions' },
@@ -45,6 +47,7 @@ export function registerCommands(models: ActiveModels, settings: SettingsWatcher
   return [
     vscode.commands.registerCommand('charLstm.trainOnWorkspace', () => training.trainOnWorkspace()),
     vscode.commands.registerCommand('charLstm.cancelTraining', () => training.cancel()),
+    vscode.commands.registerCommand('charLstm.showPanel', () => panel.show()),
     vscode.commands.registerCommand('charLstm.loadModel', loadModel),
     vscode.commands.registerCommand('charLstm.useDefaultModel', useDefault),
     vscode.commands.registerCommand('charLstm.toggleCompletions', toggle),

@@ -7,6 +7,8 @@ import { SettingsWatcher } from './settings';
 import { StatusBar } from './status-bar';
 import { TrainingClient } from './training-client';
 import { TrainingController } from './training-controller';
+import { PanelHost } from './panel/panel';
+import { RunHistoryStore } from './panel/run-history';
 
 /** What the extension exports to other extensions and to its own tests in VS Code. */
 export interface CharLstmApi {
@@ -18,20 +20,23 @@ export interface CharLstmApi {
 export async function activate(context: vscode.ExtensionContext): Promise<CharLstmApi> {
   const defaultModel = path.join(context.extensionPath, 'models', 'default.safetensors');
   const settings = new SettingsWatcher();
-  const models = new ActiveModels(defaultModel, context.workspaceState);
+  const models = new ActiveModels(defaultModel, context.workspaceState, (line) => log.warn(line));
   const status = new StatusBar();
   const client = new TrainingClient();
   const storage = context.storageUri ?? context.globalStorageUri;
   // The training report: what each run read, how it ended, and how smooth the editor stayed.
   const log = vscode.window.createOutputChannel('Char LSTM', { log: true });
-  const training = new TrainingController(client, models, settings, status, storage, log);
+  // Every training run of this session, for the panel (opened now or later).
+  const history = new RunHistoryStore();
+  const training = new TrainingController(client, models, settings, status, storage, log, history);
+  const panel = new PanelHost(context.extensionUri, history, training, models);
   context.subscriptions.push(
-    settings, models, status, log, { dispose: () => client.dispose() },
+    settings, models, status, log, { dispose: () => client.dispose() }, training, panel,
     models.onDidChange((m) => status.showModel(m)),
     settings.onDidChange((s) => status.showEnabled(s.enabled)),
     vscode.workspace.onDidCloseTextDocument((d) => models.current?.engine.forget(d.uri.toString())),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new CharLstmCompletionProvider(models, settings)),
-    ...registerCommands(models, settings, training, defaultModel),
+    ...registerCommands(models, settings, training, panel, defaultModel),
   );
   status.showEnabled(settings.current.enabled);
   try {

@@ -9,6 +9,7 @@ import { Workspaces } from '../nn/workspaces';
 import type { Random } from '../sampling/random';
 import type { ModelConfig } from './config';
 import { validateConfig } from './validate-config';
+import type { PipelinedPrimer } from '../pipeline/pipelined-primer';
 
 /** Characters `infer` takes per call at most: one input product per chunk, not per character. */
 export const INFER_CHUNK = 128;
@@ -45,6 +46,13 @@ export class CharModel {
   private lastTrain = false;
   private readonly scratchStates = new Map<number, number>();
   private inferWork: InferWork | null = null;
+  private generation = 0;
+  /**
+   * Pipelined priming over worker threads, once `PipelinedPrimer.start` has made it for this
+   * model (the editor does; null otherwise, and after its `close`). Stepper.feed uses it for
+   * long texts.
+   */
+  primer: PipelinedPrimer | null = null;
 
   static specs(config: ModelConfig): ParamSpec[] {
     const specs = [...Embedding.specs('embedding', config.vocabSize, config.embedding)];
@@ -183,6 +191,27 @@ export class CharModel {
     }
     for (const layer of lstms) layer.packForInference();
     lstms[0].project(config.vocabSize, this.params.get('embedding.table').value, this.inferWork.table);
+    this.generation++;
+  }
+
+  /** Counts `refreshInference` calls: copies of the inference weights elsewhere are current while it is unchanged. */
+  get inferGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Heap offset of the layer-0 lookup table `[vocab, 4*hidden]` (embedding·wIh + b) that `infer`
+   * gathers from; made by `refreshInference` if not yet. LSTM models only.
+   */
+  inferTable(): number {
+    if (!this.lstmLayers()) throw new Error('the lookup table is made for LSTM layers only');
+    if (!this.inferWork) this.refreshInference();
+    return (this.inferWork as InferWork).table;
+  }
+
+  /** Logits `[vocab]` (heap offset) of one row `[hidden]` of the last layer's output at `h`, as `infer` makes them. */
+  logitsFor(h: number): number {
+    return this.dense.forward(1, 1, h);
   }
 
   /**
@@ -212,11 +241,11 @@ export class CharModel {
       x = w.outs[l % 2];
       at += layer.stateSize;
     });
-    return this.dense.forward(1, 1, x + (time - 1) * this.config.hidden);
+    return this.logitsFor(x + (time - 1) * this.config.hidden);
   }
 
   /** The layers when all are LSTMs (the case `infer` has a fast path for), else null. */
-  private lstmLayers(): LstmLayer[] | null {
+  lstmLayers(): LstmLayer[] | null {
     return this.layers.every((l) => l instanceof LstmLayer) ? this.layers as LstmLayer[] : null;
   }
 

@@ -155,6 +155,33 @@ export class LstmLayer implements RecurrentLayer {
     k.copy(H, h, state);
   }
 
+  /** Whether `packForInference` has run: `recur` and `trace` need it. */
+  get packed(): boolean {
+    return this.packedWHh >= 0;
+  }
+
+  /**
+   * `recur` that keeps what the panel draws: gates `[time, 4*hidden]` (the input parts) are left
+   * holding each step's activations (i, f, g, o), out `[time, hidden]` receives every step's h
+   * and cells `[time, hidden]` every step's c. State `[h, c]` is advanced in place.
+   * Needs `packForInference`; the same numbers as `recur`.
+   */
+  trace(time: number, gates: number, state: number, out: number, cells: number): void {
+    if (time === 0) return;
+    const { k, hidden: H } = this;
+    const G = 4 * H;
+    let h = state, c = state + H;
+    for (let t = 0; t < time; t++) {
+      const g = gates + t * G;
+      k.matvecPanels(G, H, h, this.packedWHh, g, true);
+      k.lstmForward(1, H, g, c, cells + t * H, out + t * H);
+      h = out + t * H;
+      c = cells + t * H;
+    }
+    k.copy(H, h, state);
+    k.copy(H, c, state + H);
+  }
+
   /**
    * Gate activations and cell of the last forward of this shape, for the panel.
    * Returns views `[time, batch, hidden]` per gate, copied out of the heap.

@@ -33,16 +33,21 @@ export class Parameters {
   readonly grads: number;
   readonly count: number;
 
-  constructor(private readonly k: Kernels, specs: ParamSpec[]) {
+  /**
+   * `withGrads` false: no gradient block (every `grad` is -1), for copies that only run inference
+   * (the worker stages of pipelined priming).
+   */
+  constructor(private readonly k: Kernels, specs: ParamSpec[], withGrads = true) {
     const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
     // Each parameter starts on a 4-float boundary so SIMD kernels see aligned rows.
     const padded = sizes.map((n) => Math.ceil(n / 4) * 4);
     this.count = padded.reduce((a, b) => a + b, 0);
     this.values = k.alloc(this.count);
-    this.grads = k.alloc(this.count);
+    this.grads = withGrads ? k.alloc(this.count) : -1;
     let at = 0;
     specs.forEach((spec, i) => {
-      this.list.push({ name: spec.name, shape: spec.shape, size: sizes[i], value: this.values + at, grad: this.grads + at });
+      this.list.push({ name: spec.name, shape: spec.shape, size: sizes[i], value: this.values + at,
+        grad: withGrads ? this.grads + at : -1 });
       at += padded[i];
     });
   }

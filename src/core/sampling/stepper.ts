@@ -1,4 +1,5 @@
 import { INFER_CHUNK, type CharModel } from '../model/char-model';
+import type { PrimeChunk } from '../pipeline/pipelined-primer';
 
 /**
  * Runs a model one stream at a time, carrying (h, c) from character to character, so that
@@ -7,7 +8,8 @@ import { INFER_CHUNK, type CharModel } from '../model/char-model';
  *
  * Steppers run the model's inference path (`CharModel.infer`), which reads the weights as of
  * the last `refreshInference`. A Stepper made from scratch refreshes it, so make a new one after
- * changing the weights; clones, which continue an existing text, do not.
+ * changing the weights; clones, which continue an existing text, do not. When the model has a
+ * pipelined primer (`model.primer`), long feeds run on several threads, with the same results.
  */
 export class Stepper {
   /** `[stateSize]`: every layer's h, then c. */
@@ -38,16 +40,66 @@ export class Stepper {
 
   /** Feeds character ids; returns the logits after the last one. */
   feed(ids: ArrayLike<number>): Float32Array | null {
-    for (let at = 0; at < ids.length; at += INFER_CHUNK) {
-      this.run(ids, at, Math.min(INFER_CHUNK, ids.length - at));
-    }
+    if (!this.feedPipelined([ids], false)) this.feedHere(ids);
     return this.logits;
+  }
+
+  /**
+   * Feeds `pieces` one after another, as `feed` on each would (the same chunks, so the same
+   * numbers), and returns a copy of the stepper after each piece. One call lets a pipelined
+   * primer overlap the pieces, where separate feeds would each start and drain the pipeline.
+   */
+  feedPieces(pieces: ArrayLike<number>[]): Stepper[] {
+    const after = this.feedPipelined(pieces, true);
+    if (after) return after;
+    return pieces.map((ids) => {
+      this.feed(ids);
+      return this.clone();
+    });
   }
 
   /** Feeds one character id; returns the logits for the next. */
   step(id: number): Float32Array {
     this.run([id], 0, 1);
     return this.logits as Float32Array;
+  }
+
+  /** On this thread, INFER_CHUNK characters per `infer`. */
+  private feedHere(ids: ArrayLike<number>): void {
+    for (let at = 0; at < ids.length; at += INFER_CHUNK) {
+      this.run(ids, at, Math.min(INFER_CHUNK, ids.length - at));
+    }
+  }
+
+  /**
+   * The pieces through the model's primer, chunked as `feed` chunks each; with `copies`, a
+   * stepper after each piece. Null (nothing fed) when there is no primer, the text is too short
+   * for it, or it is not available.
+   */
+  private feedPipelined(pieces: ArrayLike<number>[], copies: boolean): Stepper[] | null {
+    const primer = this.model.primer;
+    if (!primer) return null;
+    const chunks: PrimeChunk[] = [];
+    for (const ids of pieces) {
+      for (let at = 0; at < ids.length; at += INFER_CHUNK) {
+        const time = Math.min(INFER_CHUNK, ids.length - at);
+        chunks.push({ ids, from: at, time, snapshot: copies && at + time === ids.length });
+      }
+    }
+    // An empty piece leaves the stepper as it was after the piece before (or at the start).
+    let last: Stepper | null = copies && pieces.some((ids) => ids.length === 0) ? this.clone() : null;
+    const primed = primer.prime(chunks, this.state);
+    if (!primed) return null;
+    this.logits = primed.logits;
+    if (!copies) return [];
+    let snapshot = 0;
+    return pieces.map((ids) => {
+      if (ids.length === 0) return (last as Stepper).clone();
+      const { state, logits } = primed.snapshots[snapshot++];
+      last = new Stepper(this.model, state);
+      last.logits = logits;
+      return last;
+    });
   }
 
   private run(ids: ArrayLike<number>, from: number, time: number): void {

@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { startWorker } from '../threads/start-worker';
 import type { Kernels } from '../nn/kernels/kernels';
 import type { ModelConfig } from '../model/config';
 import type { StreamBatches } from './batches';
@@ -58,7 +58,7 @@ export class PeerThreads {
     let first = opts.shares[0];
     for (let i = 1; i < opts.shares.length; i++) {
       const grads = new SharedArrayBuffer(opts.paramCount * 4);
-      const peer: Peer = { worker: startWorker(), first, streams: opts.shares[i],
+      const peer: Peer = { worker: startWorker('train-peer.js', path.join(__dirname, 'peer-worker.ts')), first, streams: opts.shares[i],
         grads: new Float32Array(grads), inbox: [], pending: null, failure: null };
       first += opts.shares[i];
       watch(peer);
@@ -106,14 +106,6 @@ export class PeerThreads {
   async close(): Promise<void> {
     await Promise.all(this.peers.map((p) => p.worker.terminate()));
   }
-}
-
-/** The bundled peer beside the bundle that runs (dist/), or its source through tsx (tests). */
-function startWorker(): Worker {
-  const bundled = path.join(__dirname, 'train-peer.js');
-  if (existsSync(bundled)) return new Worker(bundled);
-  const source = JSON.stringify(path.join(__dirname, 'peer-worker.ts'));
-  return new Worker(`require('tsx/cjs'); require(${source});`, { eval: true });
 }
 
 function send(peer: Peer, message: ToPeer): void {

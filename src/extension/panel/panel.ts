@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { ActiveModels } from '../active-model';
+import type { TrainingController } from '../training-controller';
+import type { FromPanel, ToPanel } from '../../protocol/panel';
+import { InsidesSource } from './insides-source';
+import type { RunHistoryStore } from './run-history';
+
+/**
+ * "Char LSTM: Show Panel": one webview beside the editor, revealed if already open, with two tabs
+ * (Training, Insides) drawn by dist/webview.js. It speaks only src/protocol/panel.ts. The page is
+ * locked down by a Content Security Policy: scripts only with this page's nonce, styles and
+ * fonts only from the extension's dist/ and media/ (the only local resource roots), and no
+ * 'unsafe-inline'. The toolkit (FAST) styles its elements with constructable stylesheets, which
+ * CSP allows; its one <style> element (a feature test for :focus-visible) carries the nonce it
+ * reads from `<meta property="csp-nonce">`. uPlot and the views set styles through the CSSOM
+ * (element.style), which CSP allows too. Context is
+ * not retained when hidden: the webview keeps its choices with setState and asks again (`ready`)
+ * when shown, and the extension answers with the whole run history.
+ */
+export class PanelHost implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private insides: InsidesSource | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly history: RunHistoryStore,
+    private readonly training: TrainingController, private readonly models: ActiveModels) {
+    const stop = history.subscribe((m) => this.post(m));
+    this.subscriptions.push({ dispose: stop }, training.onDidChangeState(() => this.postCompareState()));
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside);
+      return;
+    }
+    const roots = [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')];
+    const panel = vscode.window.createWebviewPanel('charLstm.panel', 'Char LSTM', {
+      viewColumn: vscode.ViewColumn.Beside, preserveFocus: true,
+    }, { enableScripts: true, localResourceRoots: roots, retainContextWhenHidden: false });
+    this.panel = panel;
+    this.ready = false;
+    this.insides = new InsidesSource(this.models, () => this.post({ type: 'cursorMoved' }));
+    panel.webview.html = this.html(panel.webview);
+    panel.webview.onDidReceiveMessage((m: FromPanel) => this.receive(m));
+    // Hidden, the page is destroyed; shown again, it loads and says `ready` once more.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) this.ready = false;
+    });
+    panel.onDidDispose(() => {
+      this.insides?.dispose();
+      this.insides = undefined;
+      this.panel = undefined;
+      this.ready = false;
+    });
+  }
+
+  private receive(m: FromPanel): void {
+    switch (m?.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'history', runs: this.history.snapshot() });
+        this.postCompareState();
+        this.post({ type: 'cursorMoved' });
+        break;
+      case 'inspect': {
+        if (!this.insides) return;
+        const answer = this.insides.answer(m.layer);
+        this.post(answer.ok
+          ? { type: 'insides', requestId: m.requestId, insides: answer.insides }
+          : { type: 'insidesUnavailable', requestId: m.requestId, why: answer.why });
+        break;
+      }
+      case 'compareRnn':
+        void this.training.compareRnn();
+        break;
+      case 'cancelTraining':
+        this.training.cancel();
+        break;
+    }
+  }
+
+  private postCompareState(): void {
+    this.post({ type: 'compareState', ...this.training.compareState() });
+  }
+
+  private post(m: ToPanel): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = makeNonce();
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'webview.css')}">
+<link rel="stylesheet" href="${asset('media', 'panel.css')}">
+<title>Char LSTM</title>
+</head>
+<body>
+<div id="app" data-state="loading">Loading the Char LSTM panel…</div>
+<script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** A fresh nonce per page load: 128 random bits, hex. */
+function makeNonce(): string {
+  return randomBytes(16).toString('hex');
+}
