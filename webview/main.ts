@@ -36,7 +36,12 @@ const state = restoredState();
 const save = () => saveState(state);
 const app = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
 
-let runs: RunHistory[] = [];
+/**
+ * The runs, once the extension's `history` has arrived (null before). Live run messages that come
+ * first are dropped: after a reload the extension may still be posting to the page it had
+ * before it hears `ready`, and the history it then sends already holds what they said.
+ */
+let runs: RunHistory[] | null = null;
 let requestId = 0;
 /** The cursor moved while the Insides tab was hidden: ask when it shows. */
 let stale = true;
@@ -97,7 +102,7 @@ onMessage((m: ToPanel) => {
     case 'trainEvent':
     case 'runEnded':
     case 'runFailed':
-      training.setRuns(applyRunMessage(runs, m));
+      if (runs) training.setRuns(applyRunMessage(runs, m));
       break;
     case 'compareState':
       training.setCompareState(m);

@@ -5,7 +5,8 @@
  * message says how to start one.
  *
  * DOM attributes (read by the end-to-end tests), on the root `section.training`:
- * - `data-state`: 'empty' (no run yet) | 'running' | 'ended' | 'failed' (of the run described)
+ * - `data-state`: 'loading' (the page has not yet had the run history) | 'empty' (no run yet) |
+ *   'running' | 'ended' | 'failed' (of the run described)
  * - `data-run-id`, `data-kind` ('lstm' | 'rnn'): the run the stats and the sample describe
  *   (the one running, else the last one)
  * - `data-ended`: how it ended ('completed' | 'cancelled' | 'time-limit' | 'early-stop'), when it has
@@ -24,6 +25,9 @@ const KIND_LABEL = { lstm: 'LSTM', rnn: 'vanilla RNN' } as const;
 const ENDED = {
   completed: 'finished', cancelled: 'was cancelled', 'time-limit': 'reached its time limit', 'early-stop': 'stopped early (no more progress)',
 } as const;
+
+const NO_RUN = 'No training yet: run Char LSTM: Train on Workspace (from the Command Palette or the status bar menu). '
+  + 'Its loss curves appear here as it learns.';
 
 export interface TrainingCallbacks {
   onCompare(): void;
@@ -44,15 +48,18 @@ export class TrainingView {
   private readonly cancel: Button;
   private compareState: { enabled: boolean; reason?: string } = { enabled: false, reason: 'waiting for the extension' };
   private runs: RunHistory[] = [];
+  /**
+   * Whether the extension's run history has arrived. Until then the page knows nothing of the
+   * runs: saying "no training yet" would be wrong when it is (re)loaded mid-run.
+   */
+  private received = false;
 
   constructor(callbacks: TrainingCallbacks) {
     this.el = document.createElement('section');
     this.el.className = 'training';
-    this.el.dataset.state = 'empty';
+    this.el.dataset.state = 'loading';
     this.empty = document.createElement('div');
     this.empty.className = 'message';
-    this.empty.textContent = 'No training yet: run Char LSTM: Train on Workspace (from the Command Palette or the status bar menu). '
-      + 'Its loss curves appear here as it learns.';
     this.content = document.createElement('div');
     this.status = document.createElement('div');
     this.status.className = 'run-status';
@@ -81,6 +88,7 @@ export class TrainingView {
 
   setRuns(runs: RunHistory[]): void {
     this.runs = runs;
+    this.received = true;
     this.render();
   }
 
@@ -95,7 +103,8 @@ export class TrainingView {
     const current = runs.find((r) => r.running) ?? runs[runs.length - 1];
     const d = this.el.dataset;
     if (!current) {
-      d.state = 'empty';
+      d.state = this.received ? 'empty' : 'loading';
+      this.empty.textContent = this.received ? NO_RUN : 'Loading the training runs…';
       delete d.runId;
       delete d.kind;
       delete d.ended;

@@ -11,12 +11,15 @@ export const WORKSPACE = join(ROOT, 'test/fixtures/workspace');
 
 /**
  * Runs scripts/e2e-setup.sh (seconds once done), rebuilds dist/ if a source is newer than the
- * bundle, and packages a VSIX into a temporary folder so a test never installs a stale one.
+ * bundles, and packages a VSIX into a temporary folder so a test never installs a stale one.
  */
 export function prepareVsix(): string {
   execFileSync('bash', [join(ROOT, 'scripts/e2e-setup.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const bundle = join(ROOT, 'dist/extension.js');
-  if (!existsSync(bundle) || newestMtime(join(ROOT, 'src')) > statSync(bundle).mtimeMs) {
+  const page = join(ROOT, 'dist/webview.js');
+  const stale = (out: string, ...dirs: string[]) => !existsSync(out) || Math.max(...dirs.map((d) => newestMtime(join(ROOT, d)))) > statSync(out).mtimeMs;
+  // The panel's page is built from webview/ and the protocol under src/.
+  if (stale(bundle, 'src') || stale(page, 'src', 'webview')) {
     execFileSync('node', ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const vsix = join(mkdtempSync(join(tmpdir(), 'char-lstm-vsix-')), 'char-lstm.vsix');

@@ -32,7 +32,9 @@ export class PanelHost implements vscode.Disposable {
 
   show(): void {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside);
+      // As when it is made: beside the editor, which keeps the focus (else the next file opened
+      // goes into the panel's group and hides it again).
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
     const roots = [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')];
