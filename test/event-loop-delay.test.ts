@@ -38,4 +38,6 @@ test('a window shorter than one sample gives null, and the report says it was no
 test('the report line names the window, the resolution and the three figures in milliseconds', () => {
   const line = describeEventLoopDelay({ p50Ms: 10.12, p99Ms: 14.26, maxMs: 30.5, meanMs: 10.4, samples: 3000, windowMs: 31_240, resolutionMs: 10 });
   assert.equal(line, 'editor event-loop delay during training (31.2 s, sampled every 10 ms): p50 10.1 ms, p99 14.3 ms, max 30.5 ms');
+  const panel = describeEventLoopDelay({ p50Ms: 10.2, p99Ms: 12, maxMs: 18.04, meanMs: 10.4, samples: 900, windowMs: 9_020, resolutionMs: 10 }, 'while the panel was open');
+  assert.equal(panel, 'editor event-loop delay while the panel was open (9.0 s, sampled every 10 ms): p50 10.2 ms, p99 12.0 ms, max 18.0 ms');
 });

@@ -1,11 +1,12 @@
 // The panel's insides (gates and cell of one LSTM layer, next-character probabilities) against
-// a naive step-by-step model in float64, a Stepper, and the state of Steppers around them.
+// a naive step-by-step model in float64, a Stepper, and the state of Steppers around them; run in
+// slices (Inspection), the same to the bit however it is sliced and whatever runs between slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { CharModel } from '../src/core/model/char-model';
 import type { ModelConfig } from '../src/core/model/config';
-import { inspectLstm, INSPECT_MAX_CHARS, NotLstmError, SIGNALS } from '../src/core/model/inspect';
+import { inspectBlock, inspectLstm, Inspection, INSPECT_MAX_CHARS, NotLstmError, SIGNALS, type InspectResult } from '../src/core/model/inspect';
 import { Stepper } from '../src/core/sampling/stepper';
 import { softmax } from '../src/core/sampling/softmax';
 import { seededRandom } from '../src/core/sampling/random';
@@ -35,6 +36,27 @@ const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number, wha
     assert.ok(Math.abs(got[n] - want[n]) <= tol, `${what}[${n}]: ${got[n]} vs ${want[n]}`);
   }
 };
+
+/** Bitwise equality (Object.is: -0 and NaN count), naming the first difference. */
+function assertSameBits(got: InspectResult, want: InspectResult, what: string): void {
+  for (const s of SIGNALS) {
+    assert.equal(got.values[s].length, want.values[s].length, `${what}: ${s} length`);
+    const at = got.values[s].findIndex((v, n) => !Object.is(v, want.values[s][n]));
+    assert.equal(at, -1, `${what}: ${s}[${at}] ${got.values[s][at]} vs ${want.values[s][at]}`);
+  }
+  const at = got.next.findIndex((v, n) => !Object.is(v, want.next[n]));
+  assert.equal(at, -1, `${what}: next[${at}] ${got.next[at]} vs ${want.next[at]}`);
+}
+
+/** Runs `inspection` to the end in slices of `maxChars`, calling `between` after each unfinished one; returns the slices. */
+function runSliced(inspection: Inspection, maxChars: number, between: (slice: number) => void = () => {}): number {
+  let slices = 0;
+  for (;;) {
+    slices++;
+    if (inspection.step(maxChars)) return slices;
+    between(slices);
+  }
+}
 
 for (const [name, make] of backends()) {
   test(`insides of both layers equal a naive step-by-step LSTM, across chunks (${name})`, () => {
@@ -91,6 +113,68 @@ for (const [name, make] of backends()) {
     assert.deepEqual(new Stepper(inspected).feed(ids), new Stepper(untouched).feed(ids));
   });
 }
+
+for (const [name, make] of backends()) {
+  test(`in slices of 1, 7 or 128 characters, both layers' insides are the one-shot's to the bit (${name})`, () => {
+    const model = makeModel(make());
+    assert.equal(inspectBlock(CONFIG), 64, 'blocks of 64 for this model');
+    // 150: blocks of 64 and 86 → 64, 64, 22; 130: 64 and 66 (a remainder of 2 joins the last block); 3: one block under 4 rows.
+    for (const length of [150, 130, 3]) {
+      const ids = randomIds(length, 20 + length);
+      for (let layer = 0; layer < CONFIG.layers; layer++) {
+        const want = inspectLstm(model, ids, layer);
+        for (const maxChars of [1, 7, 128]) {
+          const inspection = new Inspection(model, ids, layer);
+          const slices = runSliced(inspection, maxChars, () => {
+            assert.equal(inspection.done, false);
+            assert.throws(() => inspection.result, /not done/);
+          });
+          if (length > 3 && maxChars < length) assert.ok(slices > 1, `${length} chars in slices of ${maxChars}: ${slices} slices`);
+          assert.ok(Math.abs(inspection.progress - length) < 1e-9, `progress ends at the length (${inspection.progress})`);
+          assertSameBits(inspection.result, want, `${length} chars, layer ${layer}, slices of ${maxChars}`);
+          assert.equal(inspection.step(5), true, 'a done inspection stays done');
+        }
+      }
+    }
+  });
+
+  test(`a Stepper fed, another inspection and heap growth between slices change neither result (${name})`, () => {
+    const model = makeModel(make());
+    const ids = randomIds(200, 30), other = randomIds(90, 31), fed = randomIds(170, 32);
+    const pieces = Array.from({ length: Math.ceil(fed.length / 13) }, (_, n) => fed.slice(13 * n, 13 * n + 13));
+    const want = inspectLstm(model, ids, 1), wantOther = inspectLstm(model, other, 0);
+    const alone = new Stepper(model);
+    for (const piece of pieces) alone.feed(piece);
+
+    const a = new Inspection(model, ids, 1), b = new Inspection(model, other, 0);
+    const stepper = new Stepper(model);
+    let next = 0;
+    const slices = runSliced(a, 7, (slice) => {
+      // Between slices: a piece fed to a Stepper (the inference buffers), now and then a new
+      // Stepper (a repack of the same weights), a slice of another inspection, and an allocation
+      // that may grow the heap (on wasm, detaching every view of it).
+      if (next < pieces.length) stepper.feed(pieces[next++]);
+      if (slice % 3 === 0) new Stepper(model);
+      b.step(5);
+      model.k.alloc(slice === 2 ? 1 << 20 : 64);
+    });
+    assert.ok(slices > pieces.length, `every piece was fed between slices (${slices} slices)`);
+    while (!b.step(11));
+    assertSameBits(a.result, want, 'the inspection with things run between its slices');
+    assertSameBits(b.result, wantOther, 'the inspection run between its slices');
+    assert.deepEqual(stepper.state, alone.state, 'the Stepper fed between slices has the state of one fed alone');
+    assert.deepEqual(stepper.logits, alone.logits, 'and its logits');
+  });
+}
+
+test('blocks: 32 characters for the default 2x512 model, 64 for small ones, fewer for wide ones, never under 4', () => {
+  const shape = (embedding: number, hidden: number, layers = 2): ModelConfig => ({ cell: 'lstm', vocabSize: 66, embedding, hidden, layers, dropout: 0 });
+  assert.equal(inspectBlock(shape(64, 512)), 32);
+  assert.equal(inspectBlock(shape(64, 512, 1)), 64, 'one layer: only the embedding is projected');
+  assert.equal(inspectBlock(shape(32, 256)), 64);
+  assert.equal(inspectBlock(shape(64, 1024)), 8);
+  assert.equal(inspectBlock(shape(64, 4096)), 4);
+});
 
 test('no characters: empty insides and the model\'s prediction for a first character', () => {
   const [, make] = backends()[0];

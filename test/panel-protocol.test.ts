@@ -1,7 +1,8 @@
 // The panel's extension-side logic, in plain Node: the run history a panel opened mid-training
 // catches up from (snapshot, then live messages folded in as the webview does), late messages of
 // old runs ignored, failed runs recorded; and the answer to `inspect` from plain inputs (text
-// before the cursor, the active model), with every reason there is nothing to show.
+// before the cursor, the active model), with every reason there is nothing to show, computed in
+// slices sized to the time they take, and given up (never answered) once superseded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Vocab } from '../src/core/data/vocab';
@@ -11,7 +12,10 @@ import { createKernels } from '../src/core/nn/kernels/select';
 import { seededRandom } from '../src/core/sampling/random';
 import type { EndEvent, StepEvent, ValidationEvent } from '../src/core/train/events';
 import { applyRunMessage, MAX_STEP_EVENTS, SIGNALS, type RunHistory, type RunMessage } from '../src/protocol/panel';
-import { answerInspect, INSIDES_CHARS, lastChars, topNext, unitsToRead, type InspectEditor } from '../src/extension/panel/insides-request';
+import {
+  answerInSlices, answerInspect, firstSliceChars, INSIDES_CHARS, InspectJob, InspectRequests, lastChars, topNext, unitsToRead,
+  type BeginInspection, type InspectAnswer, type InspectEditor, type InspectModel,
+} from '../src/extension/panel/insides-request';
 import { RunHistoryStore } from '../src/extension/panel/run-history';
 
 function step(n: number): StepEvent {
@@ -212,6 +216,112 @@ test('inspect: a file of one very long line sends only the last 120 characters, 
   assert.equal(answer.insides.chars.length, INSIDES_CHARS);
   assert.equal(answer.insides.truncated, true);
   assert.equal(answer.insides.values.cell.length, INSIDES_CHARS * 16);
+});
+
+/** The insides of an answer, which must be one with insides. */
+function insidesOf(answer: InspectAnswer | null) {
+  assert.ok(answer?.ok, `an answer with insides: ${JSON.stringify(answer)}`);
+  return answer.insides;
+}
+
+const text = 'first citizen.\nbefore we proceed any further, hear me speak.\n\nall.\nspeak, speak.\n\nfirst citizen.\nyou are all resolved rather to die than to famish';
+const active: InspectModel = { label: 'workspace', model: lstm, vocab };
+
+test('inspect in slices: the same answer as at once, to the bit, with a pause between slices', async () => {
+  const want = insidesOf(answerInspect(active, editor(text), 1));
+  for (const firstChars of [1, 7, 128]) {
+    const sizes: number[] = [];
+    let pauses = 0;
+    const answer = await answerInSlices(new InspectJob(active, editor(text), 1), () => true, {
+      firstChars, targetMs: 1e9, onSlice: (chars) => sizes.push(chars),
+      pause: () => {
+        pauses++;
+        return new Promise((r) => setImmediate(r));
+      },
+    });
+    const got = insidesOf(answer);
+    assert.deepEqual(got, want, `slices from ${firstChars} characters`);
+    assert.equal(pauses, sizes.length - 1, 'a pause between every two slices');
+    assert.ok(Math.abs(sizes.reduce((a, b) => a + b, 0) - INSIDES_CHARS) < 1e-9, `the slices add up to the ${INSIDES_CHARS} characters`);
+    if (firstChars < INSIDES_CHARS) assert.ok(sizes.length > 1, `${sizes.length} slices from ${firstChars}`);
+  }
+  // Nothing to compute: the answer at once, no slice.
+  const sizes: number[] = [];
+  assert.deepEqual(await answerInSlices(new InspectJob(active, null, 0), () => true, { onSlice: (c) => sizes.push(c) }),
+    { ok: false, why: { reason: 'no-editor' } });
+  assert.deepEqual(sizes, []);
+});
+
+/**
+ * Slice sizes `answerInSlices` picks for a stand-in inspection of 1000 characters on a clock that
+ * takes `msPerChar(slice)` per character in each slice.
+ */
+async function sliceSizes(firstChars: number, msPerChar: (slice: number) => number): Promise<number[]> {
+  let clock = 0, progress = 0, slice = 0;
+  const begin: BeginInspection = () => ({
+    step(maxChars: number) {
+      const did = Math.min(maxChars, 1000 - progress);
+      progress += did;
+      clock += msPerChar(slice++) * did;
+      return progress === 1000;
+    },
+    get progress() {
+      return progress;
+    },
+    result: { values: { input: new Float32Array(0), forget: new Float32Array(0), output: new Float32Array(0), cell: new Float32Array(0) }, next: new Float32Array(vocab.size) },
+  });
+  const sizes: number[] = [];
+  await answerInSlices(new InspectJob(active, editor('abc'), 0, begin), () => true, {
+    firstChars, targetMs: 8, now: () => clock, pause: async () => {}, onSlice: (chars) => sizes.push(chars),
+  });
+  return sizes;
+}
+
+test('inspect in slices: each slice is sized from the speed of the one before, changing by 2x at most', async () => {
+  assert.deepEqual((await sliceSizes(1, () => 0.5)).slice(0, 7), [1, 2, 4, 8, 16, 16, 16], 'doubling up to what fits in 8 ms');
+  assert.deepEqual((await sliceSizes(32, (n) => (n === 0 ? 0.5 : 2))).slice(0, 5), [32, 16, 8, 4, 4],
+    'slower (a busy machine): halving down to what fits');
+  assert.deepEqual((await sliceSizes(4, () => 100)).slice(0, 4), [4, 2, 1, 1], 'never under one character');
+  // Before any is timed: about 5·10^7 multiply-adds' worth.
+  const shape = (embedding: number, hidden: number) => ({ cell: 'lstm' as const, vocabSize: 66, embedding, hidden, layers: 2, dropout: 0 });
+  assert.equal(firstSliceChars(shape(64, 512)), 15);
+  assert.equal(firstSliceChars(shape(64, 256)), 58);
+  assert.equal(firstSliceChars(shape(8, 16)), 512);
+});
+
+test('inspect requests: a newer request or a cancel gives up the one on its way, which never answers', async () => {
+  const slices: number[] = [];
+  const requests = new InspectRequests({ firstChars: 4, targetMs: 1e9, onSlice: (chars) => slices.push(chars) });
+  const want = insidesOf(answerInspect(active, editor(text), 0));
+
+  // Superseded after its first slice: the first pause lets the second request in.
+  const first = requests.answer(new InspectJob(active, editor(text), 1));
+  const second = requests.answer(new InspectJob(active, editor(text), 0));
+  const [a, b] = await Promise.all([first, second]);
+  assert.equal(a, null, 'the superseded request has no answer');
+  assert.deepEqual(insidesOf(b), want, 'the newer one is answered in full');
+  const charsDone = slices.reduce((x, y) => x + y, 0);
+  assert.ok(charsDone < 2 * INSIDES_CHARS, `the superseded one stopped early (${charsDone} characters' worth done in all)`);
+
+  // Cancelled midway (the cursor moved), and one whose model went away.
+  const cancelled = requests.answer(new InspectJob(active, editor(text), 0));
+  await new Promise((r) => setImmediate(r));
+  requests.cancel();
+  assert.equal(await cancelled, null, 'cancelled: no answer');
+  let current = true;
+  const replaced = requests.answer(new InspectJob(active, editor(text), 0), () => current);
+  current = false;
+  assert.equal(await replaced, null, 'the model changed: no answer');
+
+  // What a panel does with them: posts only answers, so a superseded request never posts.
+  const posted: number[] = [];
+  const ask = (requestId: number) => requests.answer(new InspectJob(active, editor(text), 0)).then((answer) => {
+    if (answer) posted.push(requestId);
+  });
+  await Promise.all([ask(1), ask(2), ask(3)]);
+  assert.deepEqual(posted, [3], 'only the latest request is answered');
+  assert.deepEqual([requests.stats.answered, requests.stats.abandoned], [2, 5]);
+  assert.match(requests.stats.describe(), /^insides: 2 answered, 5 abandoned, \d+ slices, longest slice [\d.]+ ms$/);
 });
 
 test('topNext lists the most likely characters first, ties by id', () => {

@@ -1,5 +1,6 @@
 /**
- * How late the extension host's event loop ran over a window of time (a training run), measured
+ * How late the extension host's event loop ran over a window of time (a training run, the time
+ * the panel is open), measured
  * with `perf_hooks.monitorEventLoopDelay`. A late loop is what a user feels as a stuttering
  * editor: keystrokes, ghost text and every other extension wait behind it. No vscode import, so
  * it is unit-tested in plain Node.
@@ -63,10 +64,14 @@ export class EventLoopDelayMeter {
   }
 }
 
-/** The line the training report shows, e.g. "... (31.2 s, sampled every 10 ms): p50 10.1 ms, p99 14.2 ms, max 30.5 ms". */
-export function describeEventLoopDelay(d: EventLoopDelay | null): string {
-  if (!d) return 'editor event-loop delay during training: not measured (the run was shorter than one sample)';
+/**
+ * The line a report shows, e.g. "... during training (31.2 s, sampled every 10 ms): p50 10.1 ms,
+ * p99 14.2 ms, max 30.5 ms"; `during` names the window ("during training", "while the panel was open").
+ */
+export function describeEventLoopDelay(d: EventLoopDelay | null, during = 'during training'): string {
+  const what = `editor event-loop delay ${during}`;
+  if (!d) return `${what}: not measured (the window was shorter than one sample)`;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  return `editor event-loop delay during training (${(d.windowMs / 1000).toFixed(1)} s, sampled every ${d.resolutionMs} ms): `
+  return `${what} (${(d.windowMs / 1000).toFixed(1)} s, sampled every ${d.resolutionMs} ms): `
     + `p50 ${ms(d.p50Ms)}, p99 ${ms(d.p99Ms)}, max ${ms(d.maxMs)}`;
 }

@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CharLs
   // Every training run of this session, for the panel (opened now or later).
   const history = new RunHistoryStore();
   const training = new TrainingController(client, models, settings, status, storage, log, history);
-  const panel = new PanelHost(context.extensionUri, history, training, models);
+  const panel = new PanelHost(context.extensionUri, history, training, models, log);
   context.subscriptions.push(
     settings, models, status, log, { dispose: () => client.dispose() }, training, panel,
     models.onDidChange((m) => status.showModel(m)),

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { readTrainingDelay, saveTrainingDelay } from './event-loop';
+import { readTrainingDelay, saveEventLoopDelay } from './event-loop';
 import { expectedGreedy } from './expected';
 import * as h from './harness';
 import { installedExtension, prepareVsix, withVsCode, workspaceStorage } from './session';
@@ -94,7 +94,7 @@ test('Train on Workspace trains while the editor stays responsive, then completi
     t.diagnostic(`status after training: ${status}`);
 
     const delay = await readTrainingDelay(vs.logDir);
-    const saved = saveTrainingDelay('train-on-workspace-event-loop-delay', delay, { typedChars: typed, settings });
+    const saved = saveEventLoopDelay('train-on-workspace-event-loop-delay', delay, { typedChars: typed, settings });
     t.diagnostic(`${delay.line}; the trainer trained ${delay.trainingSeconds} s (${delay.steps} steps, ${delay.endReason}); `
       + `${typed} characters typed meanwhile; load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores; ${saved}`);
     // A sanity bound only: speed goals belong to the benchmark, not to a timed test.

@@ -3,15 +3,18 @@
 // model (cursor moves, layer choice, the heatmap's tooltip), the Training tab during and after a
 // "Train on Workspace" run (live chart, a reload and a reopening mid-run, the reported loss, the
 // vanilla RNN comparison), and the states with nothing to show (no editor, an empty file) beside
-// a CRLF file and a huge one-line file.
+// a CRLF file and a huge one-line file; and typing with the Insides tab open, with the extension
+// host's event-loop delay meanwhile (test-output/panel-typing-event-loop-delay.json).
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { loadModel } from '../../src/core/model/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 import { SIGNALS, type Signal } from '../../src/core/model/inspect';
+import { readPanelDelay, saveEventLoopDelay } from './event-loop';
 import { expectedInsides, type ExpectedInsides } from './expected';
 import * as h from './harness';
 import { installedExtension, prepareVsix, withVsCode, workspaceStorage } from './session';
@@ -214,6 +217,47 @@ test('the Insides tab shows the core\'s gates and cell for the text before the c
     assert.match(shownTip.text, new RegExp(`unit ${unit}\\b`), 'the tooltip text names the unit');
     assert.ok(shownTip.text.includes(String(Number(shownTip.value))), 'the tooltip text shows the value');
     await h.screenshot(vs.page, 'panel-insides-tooltip');
+  });
+});
+
+test('typing with the Insides tab open: the insides end at the text typed, and the editor\'s event-loop delay meanwhile', { timeout: 120_000 }, async (t) => {
+  // Completions off, so that the delay measured is the panel's (a first completion primes the
+  // document before the cursor), and no word suggestions, so that the keys typed are the text.
+  const settings = { 'charLstm.enabled': false, 'editor.wordBasedSuggestions': 'off' };
+  await withVsCode(t, 'panel-typing-test', vsix, settings, async (vs) => {
+    await h.waitForStatusBar(vs.page, DEFAULT);
+    const file = join(vs.workspace, FILE);
+    const content = readFileSync(file, 'utf8');
+    await h.openFile(vs.page, FILE);
+    await vs.page.keyboard.press('Control+End');
+    const p = await showPanel(vs.page);
+    await showTab(p, 'insides');
+    await assertInsidesFor(t, vs, p, content, 0, 'before typing');
+
+    // About 40 characters at a brisk typist's pace (120 ms a key, 100 words a minute): every key
+    // supersedes the insides on their way, which are asked again 150 ms after the last one.
+    await focusTextEditor(vs.page);
+    const typed = 'And shall the king be contented with it';
+    const started = Date.now();
+    await h.typeText(vs.page, typed, 120);
+    const typingMs = Date.now() - started;
+    const before = await h.saveAndRead(vs.page, file);
+    assert.equal(before, content + typed, 'the keys typed are the text at the end of the file');
+    await assertInsidesFor(t, vs, p, before, 0, 'after typing');
+
+    // Closing the panel ends the window the extension measured (from opening it) and logs it.
+    await vs.page.locator('.tab[aria-label*="Char LSTM"] .codicon-close').click();
+    await vs.page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10_000 });
+    const delay = await readPanelDelay(vs.logDir);
+    const saved = saveEventLoopDelay('panel-typing-event-loop-delay', delay, { typedChars: typed.length, typingMs, keyDelayMs: 120, settings });
+    t.diagnostic(`${delay.line}; ${typed.length} characters typed in ${(typingMs / 1000).toFixed(1)} s; `
+      + `load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores; ${saved}`);
+    // Sanity only: speed goals belong to the benchmark, not to a timed test.
+    for (const v of [delay.p50Ms, delay.p99Ms, delay.maxMs, delay.longestSliceMs]) assert.ok(Number.isFinite(v) && v > 0, delay.line);
+    assert.ok(delay.p50Ms <= delay.p99Ms && delay.p99Ms <= delay.maxMs, delay.line);
+    assert.ok(delay.answered >= 2, `at least the insides before and after typing were answered: ${delay.line}`);
+    assert.ok(delay.slices > delay.answered, `the answers came in several slices: ${delay.line}`);
+    assert.ok(delay.windowSeconds * 1000 >= typingMs, 'the window covers the typing');
   });
 });
 

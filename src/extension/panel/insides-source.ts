@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ActiveModels } from '../active-model';
-import { answerInspect, unitsToRead, type InspectAnswer, type InspectEditor } from './insides-request';
+import { InspectJob, InspectRequests, unitsToRead, type InsidesStats, type InspectAnswer, type InspectEditor } from './insides-request';
 
 /** Quiet time after the last cursor move or edit before the panel is told (it then asks again). */
 const DEBOUNCE_MS = 150;
@@ -11,11 +11,14 @@ const DEBOUNCE_MS = 150;
  * Follows selection changes, editor switches, edits and model changes, and after ~150 ms of quiet
  * calls `moved` (the panel then posts `cursorMoved`). A webview that has focus is not a text
  * editor, so the last text editor stays followed while the user works in the panel.
+ * Answers are computed in slices between which the extension host does its other work; each of
+ * those events, and every newer request, gives up the answer on its way (it would be stale).
  */
 export class InsidesSource implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private editor: vscode.TextEditor | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly requests = new InspectRequests();
 
   constructor(private readonly models: ActiveModels, private readonly moved: () => void) {
     this.editor = followable(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor : undefined;
@@ -43,11 +46,26 @@ export class InsidesSource implements vscode.Disposable {
     ];
   }
 
-  /** The answer to `inspect` for `layer`, from the followed editor's cursor and the active model. */
-  answer(layer: number): InspectAnswer {
+  /**
+   * The answer to `inspect` for `layer`, from the followed editor's cursor (read now) and the
+   * active model; null when it was given up before it was done: a newer request, a cursor move,
+   * an edit, another editor or model, `cancel`.
+   */
+  answer(layer: number): Promise<InspectAnswer | null> {
     const active = this.models.current;
     const model = active && { label: active.label, model: active.engine.model, vocab: active.engine.vocab };
-    return answerInspect(model, this.read(), layer);
+    const job = new InspectJob(model, this.read(), layer);
+    return this.requests.answer(job, () => this.models.current === active);
+  }
+
+  /** Gives up the answer being computed, if any. */
+  cancel(): void {
+    this.requests.cancel();
+  }
+
+  /** The insides computed so far, for the panel's report. */
+  get stats(): InsidesStats {
+    return this.requests.stats;
   }
 
   /** The text just before the cursor: a bounded slice, so a huge one-line file costs the same as a small one. */
@@ -71,6 +89,7 @@ export class InsidesSource implements vscode.Disposable {
   }
 
   private schedule(): void {
+    this.cancel();
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -79,6 +98,7 @@ export class InsidesSource implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.cancel();
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
   }

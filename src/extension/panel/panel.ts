@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ActiveModels } from '../active-model';
 import type { TrainingController } from '../training-controller';
 import type { FromPanel, ToPanel } from '../../protocol/panel';
+import { describeEventLoopDelay, EventLoopDelayMeter } from '../event-loop-delay';
 import { InsidesSource } from './insides-source';
 import type { RunHistoryStore } from './run-history';
 
@@ -17,15 +18,19 @@ import type { RunHistoryStore } from './run-history';
  * (element.style), which CSP allows too. Context is
  * not retained when hidden: the webview keeps its choices with setState and asks again (`ready`)
  * when shown, and the extension answers with the whole run history.
+ * When the panel closes, the log gets a line on how smooth the editor stayed while it was open
+ * (event-loop delay) and on the insides computed (answered, given up, the longest slice).
  */
 export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private insides: InsidesSource | undefined;
+  private delay: EventLoopDelayMeter | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly history: RunHistoryStore,
-    private readonly training: TrainingController, private readonly models: ActiveModels) {
+    private readonly training: TrainingController, private readonly models: ActiveModels,
+    private readonly log: vscode.LogOutputChannel) {
     const stop = history.subscribe((m) => this.post(m));
     this.subscriptions.push({ dispose: stop }, training.onDidChangeState(() => this.postCompareState()));
   }
@@ -44,13 +49,21 @@ export class PanelHost implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     this.insides = new InsidesSource(this.models, () => this.post({ type: 'cursorMoved' }));
+    this.delay = EventLoopDelayMeter.start();
     panel.webview.html = this.html(panel.webview);
     panel.webview.onDidReceiveMessage((m: FromPanel) => this.receive(m));
     // Hidden, the page is destroyed; shown again, it loads and says `ready` once more.
     panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
+      if (!panel.visible) {
+        this.ready = false;
+        this.insides?.cancel();
+      }
     });
     panel.onDidDispose(() => {
+      if (this.delay && this.insides) {
+        this.log.info(`${describeEventLoopDelay(this.delay.stop(), 'while the panel was open')}; ${this.insides.stats.describe()}`);
+      }
+      this.delay = undefined;
       this.insides?.dispose();
       this.insides = undefined;
       this.panel = undefined;
@@ -62,16 +75,21 @@ export class PanelHost implements vscode.Disposable {
     switch (m?.type) {
       case 'ready':
         this.ready = true;
+        this.insides?.cancel(); // asked by a page now gone
         this.post({ type: 'history', runs: this.history.snapshot() });
         this.postCompareState();
         this.post({ type: 'cursorMoved' });
         break;
       case 'inspect': {
-        if (!this.insides) return;
-        const answer = this.insides.answer(m.layer);
-        this.post(answer.ok
-          ? { type: 'insides', requestId: m.requestId, insides: answer.insides }
-          : { type: 'insidesUnavailable', requestId: m.requestId, why: answer.why });
+        const insides = this.insides;
+        if (!insides) return;
+        // Computed in slices; null when given up (the page has asked again, or will).
+        void insides.answer(m.layer).then((answer) => {
+          if (!answer || this.insides !== insides) return;
+          this.post(answer.ok
+            ? { type: 'insides', requestId: m.requestId, insides: answer.insides }
+            : { type: 'insidesUnavailable', requestId: m.requestId, why: answer.why });
+        });
         break;
       }
       case 'compareRnn':
@@ -120,6 +138,9 @@ export class PanelHost implements vscode.Disposable {
   }
 
   dispose(): void {
+    // No report when the extension stops: the log may be gone already.
+    this.delay?.stop();
+    this.delay = undefined;
     this.panel?.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
