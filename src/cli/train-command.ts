@@ -1,7 +1,7 @@
 import { promises as fs, constants } from 'fs';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
-import { describeSkips, gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { type Corpus, describeSkips, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
@@ -68,12 +68,13 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
   let savedLoss: number | null = null;
   try {
     const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
-    const corpus = await gatherCorpus(inputs, { signal: controller.signal });
+    let corpus: Corpus | null = await gatherCorpus(inputs, { signal: controller.signal });
     const chars = corpus.files.reduce((n, f) => n + f.chars, 0);
     reporter.line(`read ${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; ${describeSkips(corpus.skipped)}`);
-    const { train: trainText, valid } = splitCorpus(corpus.text, VALID_FRACTION);
-    if ([...valid].length < 2) {
+    let texts: { train: string; valid: string } | null = splitCorpus(corpus.text, VALID_FRACTION);
+    // Two code points lie within the first four UTF-16 units: no array of the whole held-out text.
+    if ([...texts.valid.slice(0, 4)].length < 2) {
       throw new CliError(`the text is too short to train on (${formatCount(chars)} chars): `
         + `its last ${VALID_FRACTION * 100}% is held out for validation and needs at least 2 characters`);
     }
@@ -99,8 +100,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;
 
-    const result = await train({
-      kernels, vocab, train: trainText, valid, model, config, signal: controller.signal,
+    const training = train({
+      kernels, vocab, ...texts, model, config, signal: controller.signal,
       onEvent: (event) => {
         if (event.kind === 'start') start = event;
         reporter.onEvent(event);
@@ -118,6 +119,9 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         savedLoss = checkpoint.validLoss;
       },
     });
+    // train has encoded the text: let the corpus go while it runs.
+    corpus = texts = null;
+    const result = await training;
     reporter.stop();
 
     const end = result.end;

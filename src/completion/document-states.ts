@@ -182,7 +182,7 @@ export class DocumentStates {
  * Ids of document text as the model was trained on it: the corpus reader turns CRLF and lone
  * CR into LF, so a CRLF document is read as if it had LF line ends.
  */
-export function encodeForModel(vocab: Vocab, text: string): Uint16Array | Int32Array {
+export function encodeForModel(vocab: Vocab, text: string): Uint8Array | Uint16Array | Int32Array {
   return vocab.encode(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 }
 

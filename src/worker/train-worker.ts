@@ -45,12 +45,13 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
     throw e;
   }
   post({ type: 'corpus', id, files: corpus.files.length, chars: corpus.text.length, skipped: describeSkips(corpus.skipped) });
-  const { train: trainText, valid } = splitCorpus(corpus.text);
-  if (valid.length < 2 || trainText.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
+  let texts: { train: string; valid: string } | null = splitCorpus(corpus.text);
+  if (texts.valid.length < 2 || texts.train.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
   const vocab = Vocab.fromText(corpus.text);
+  const files = corpus.files.length;
   let lastStep = 0;
-  const result = await train({
-    kernels: createKernels(), vocab, train: trainText, valid, model: request.model, config: request.config, signal,
+  const training = train({
+    kernels: createKernels(), vocab, ...texts, model: request.model, config: request.config, signal,
     onEvent: (event) => {
       if (event.kind === 'step') {
         const now = Date.now();
@@ -62,11 +63,14 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
     onBest: async (model, best) => {
       await saveModel(request.outPath, model, vocab, {
         validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
-        corpus: `${corpus.files.length} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
+        corpus: `${files} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
       });
       post({ type: 'saved', id, path: request.outPath, validLoss: best.validLoss });
     },
   });
+  // train has encoded the text: let the corpus go while it runs (a 50 MB workspace's text is 50 MB).
+  corpus = texts = null;
+  const result = await training;
   post({ type: 'finished', id, reason: result.end.reason, bestLoss: result.end.bestLoss });
 }
 

@@ -52,6 +52,8 @@ export class TrainError extends Error {
 
 const SAMPLE_STRATEGY: Strategy = { kind: 'temperature', temperature: 0.8 };
 const SAMPLE_CHARS = 200;
+/** UTF-16 units of the held-out text that the validation samples continue. */
+const SAMPLE_PRIME = 40;
 
 /**
  * Trains with Adam and truncated BPTT over `batch` streams, validating every
@@ -59,15 +61,37 @@ const SAMPLE_CHARS = 200;
  * epoch count, the time limit, `patience` validations without progress, or `signal`; each
  * validation without progress multiplies the learning rate by `lrDecay`.
  */
-export async function train(opts: TrainOptions): Promise<TrainResult> {
+export function train(opts: TrainOptions): Promise<TrainResult> {
+  // Encoded here, not in the async `run`: its frames live across every await and would hold the
+  // texts (and through V8's slices the whole corpus) to the end. A caller that lets go of its own
+  // references lets a large corpus's text be collected while training runs.
+  const { train: trainText, valid, ...rest } = opts;
+  try {
+    return run(rest, {
+      trainIds: opts.vocab.encode(trainText),
+      // A copy: a view would keep the whole held-out tail's ids alive.
+      validIds: opts.vocab.encode(valid).slice(0, opts.config.maxValidChars),
+      prime: detached(valid.slice(0, SAMPLE_PRIME)),
+    });
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+interface Encoded {
+  trainIds: ArrayLike<number>;
+  validIds: ArrayLike<number>;
+  /** The start of the held-out text, which every validation's sample continues. */
+  prime: string;
+}
+
+async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, validIds, prime }: Encoded): Promise<TrainResult> {
   const { kernels: k, vocab, config, signal } = opts;
   const emit = opts.onEvent ?? (() => {});
   const rng = seededRandom(config.seed);
   const model = opts.model instanceof CharModel
     ? opts.model
     : new CharModel(k, { ...opts.model, vocabSize: vocab.size }, rng);
-  const trainIds = vocab.encode(opts.train);
-  const validIds = vocab.encode(opts.valid).subarray(0, config.maxValidChars);
   const shape = StreamBatches.fit(trainIds.length, config.batch, config.seqLen);
   if (!shape) throw new TrainError('the training text needs at least two characters');
   const batches = new StreamBatches(trainIds, shape.batch, shape.seqLen);
@@ -99,7 +123,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     validatedAt = step;
     const { loss } = await evaluate(model, validIds, B, T, signal);
     const improved = Number.isFinite(loss) && (best === null || loss < best.validLoss);
-    const sample = generate(model, vocab, opts.valid.slice(0, 40), SAMPLE_CHARS, SAMPLE_STRATEGY, seededRandom(config.seed + step));
+    const sample = generate(model, vocab, prime, SAMPLE_CHARS, SAMPLE_STRATEGY, seededRandom(config.seed + step));
     if (improved) {
       best = { validLoss: loss, epoch, step, charsSeen: step * B * T };
       bestValues = k.heap.slice(model.params.values, model.params.values + model.params.count) as Float32Array;
@@ -160,4 +184,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     steps: step, charsSeen: step * B * T, elapsedMs: clock.elapsed() };
   emit(end);
   return { model, end, best };
+}
+
+/**
+ * `text` in a string of its own. V8 cuts a slice of 13 or more characters as a view that keeps
+ * the whole source string alive; this copy lets the corpus go.
+ */
+function detached(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += text[i];
+  return out;
 }

@@ -76,7 +76,10 @@ export class WasmKernels implements Kernels {
     const have = this.w.memory.buffer.byteLength;
     if (end > have) this.w.memory.grow(Math.ceil((end - have) / PAGE_BYTES));
     this.top = end;
-    this.heap.fill(0, start / 4, start / 4 + n);
+    // No zero fill: nothing is ever written above `top` (the kernels' own buffers are static data
+    // below heapBase), so this memory is still the zeros instantiation or grow gave it. Left
+    // untouched, a buffer costs no resident memory until used: an evaluation shape's gradient
+    // buffers, which forward-only passes never write, stay out of the resident set.
     return start / 4;
   }
 
