@@ -48,7 +48,9 @@ function gradcheck(config: ModelConfig) {
       const analytic = heap[p.grad + i];
       const err = Math.abs(numeric - analytic) / Math.max(1e-6, Math.abs(numeric) + Math.abs(analytic));
       worst = Math.max(worst, err);
-      assert.ok(err < 1e-5, `${p.name}[${i}]: analytic ${analytic} vs numeric ${numeric}`);
+      // Central differences at eps 1e-5 carry ~1e-11 of truncation error, which dominates the
+      // relative error of gradients far below 1e-6: those are held to that absolute error instead.
+      assert.ok(err < 1e-5 || Math.abs(numeric - analytic) < 1e-10, `${p.name}[${i}]: analytic ${analytic} vs numeric ${numeric}`);
       checked++;
     }
   }

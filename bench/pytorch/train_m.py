@@ -12,6 +12,10 @@ position), the vocabulary is every character of the text plus one unknown id.
   train_m.py throughput --threads T --seconds N   one JSON line: chars/s after a warm-up
   train_m.py quality --threads T --minutes M      JSON lines: each validation, then the result
 
+Initialisation is torch's default, which char-lstm's draws from the same distributions (its one
+LSTM bias is the sum of two uniforms, as bias_ih + bias_hh). From the same weights both train
+step for step alike: see parity.py and test/pytorch-parity.test.ts.
+
 Losses are nats/char. Only the standard library and torch: Debian's python3-torch runs it.
 """
 import argparse

@@ -79,10 +79,7 @@ export class CharModel {
     }
     this.dense = new Dense(k, this.params, 'dense', config.hidden, config.vocabSize);
     this.work = new Workspaces((batch, time) => this.makeWork(batch, time));
-    if (rng) {
-      this.params.initialise(specs, rng);
-      for (const layer of this.layers) if (layer instanceof LstmLayer) layer.setForgetBias(1);
-    }
+    if (rng) this.params.initialise(specs, rng);
   }
 
   /** Floats of recurrent state per stream, over all layers. */

@@ -22,8 +22,12 @@ export class Adam {
     const norm = Math.sqrt(k.sumSquares(params.count, params.grads));
     if (clip > 0 && norm > clip) k.scale(params.count, params.grads, clip / norm);
     this.t++;
-    const stepSize = lr * Math.sqrt(1 - this.beta2 ** this.t) / (1 - this.beta1 ** this.t);
-    k.adam(params.count, params.values, params.grads, this.m, this.v, stepSize, this.beta1, this.beta2, this.eps);
+    // θ -= lr·m̂/(√v̂ + eps) with m̂ = m/(1-β1ᵗ), v̂ = v/(1-β2ᵗ), as PyTorch and the paper's
+    // Algorithm 1 have it, computed as stepSize·m/(√v + eps·√(1-β2ᵗ)). Passing eps unscaled would
+    // be the paper's "ε̂" variant, whose effective eps is 30x larger at the first step.
+    const root = Math.sqrt(1 - this.beta2 ** this.t);
+    const stepSize = lr * root / (1 - this.beta1 ** this.t);
+    k.adam(params.count, params.values, params.grads, this.m, this.v, stepSize, this.beta1, this.beta2, this.eps * root);
     return norm;
   }
 }

@@ -31,13 +31,16 @@ export class LstmLayer implements RecurrentLayer {
   private packedWHh = -1;
 
   static specs(prefix: string, input: number, hidden: number): ParamSpec[] {
-    // PyTorch's default: U(-1/sqrt(hidden), 1/sqrt(hidden)); forget-gate bias 1 so early
-    // gradients flow through the cell (Jozefowicz et al., 2015).
+    // PyTorch's nn.LSTM default: every weight U(-1/sqrt(hidden), 1/sqrt(hidden)), and so are both
+    // of its biases, whose sum is our b. Not zero biases with the forget-gate block at 1
+    // (Jozefowicz et al., 2015): on tinyshakespeare, model M started that way trailed by about
+    // 0.1 nats/char from step 100 to 900 (valid loss 1.93 against 1.83 after 300 steps, mean of
+    // 3 seeds), all of it the forget bias: zero biases alone train as well as PyTorch's.
     const scale = 1 / Math.sqrt(hidden);
     return [
       { name: `${prefix}.wIh`, shape: [input, 4 * hidden], init: { kind: 'uniform', scale } },
       { name: `${prefix}.wHh`, shape: [hidden, 4 * hidden], init: { kind: 'uniform', scale } },
-      { name: `${prefix}.b`, shape: [4 * hidden], init: { kind: 'constant', value: 0 } },
+      { name: `${prefix}.b`, shape: [4 * hidden], init: { kind: 'uniform', scale, terms: 2 } },
     ];
   }
 
@@ -50,11 +53,6 @@ export class LstmLayer implements RecurrentLayer {
     this.wIhT = k.alloc(4 * hidden * inputSize);
     this.wHhT = k.alloc(4 * hidden * hidden);
     this.work = new Workspaces((batch, time) => new LstmWork(k, batch, time, inputSize, hidden));
-  }
-
-  /** Sets the forget-gate block of the bias to `value` (initialisation). */
-  setForgetBias(value: number): void {
-    this.k.fill(this.hidden, this.b.value + this.hidden, value);
   }
 
   forward(batch: number, time: number, input: number, state: number): number {

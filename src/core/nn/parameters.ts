@@ -1,9 +1,12 @@
 import type { Kernels } from './kernels/kernels';
 import type { Random } from '../sampling/random';
 
-/** How a parameter starts: uniform in [-scale, scale], normal(0, scale), or a constant. */
+/**
+ * How a parameter starts: uniform in [-scale, scale] (or, with `terms`, the sum of that many
+ * such draws), normal(0, scale), or a constant.
+ */
 export type Init =
-  | { kind: 'uniform'; scale: number }
+  | { kind: 'uniform'; scale: number; terms?: number }
   | { kind: 'normal'; scale: number }
   | { kind: 'constant'; value: number };
 
@@ -80,8 +83,11 @@ function draw(init: Init, rng: Random): number {
   switch (init.kind) {
     case 'constant':
       return init.value;
-    case 'uniform':
-      return (rng.next() * 2 - 1) * init.scale;
+    case 'uniform': {
+      let sum = 0;
+      for (let i = 0; i < (init.terms ?? 1); i++) sum += (rng.next() * 2 - 1) * init.scale;
+      return sum;
+    }
     case 'normal': {
       // Box-Muller; 1 - u keeps the logarithm finite.
       const u = 1 - rng.next();
