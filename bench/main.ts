@@ -85,14 +85,7 @@ async function bench(): Promise<void> {
     pytorch_2_threads: torch2.ok ? round(torch2.value.charsPerSec) : null,
     pytorch_setup: torch1.ok ? { torch_version: torch1.value.torchVersion, blas: torch1.value.blas } : null,
     pytorch_error: firstError(torch1, torch2),
-    infer_us_per_char: round(infer.stepUs, 1),
-    prime_2000_ms: round(infer.prime2000Ms, 1),
-    prime_2000_single_thread_ms: round(infer.prime2000SingleMs, 1),
-    prime_pipeline: infer.pipeline,
-    stepper_build_ms: round(infer.refreshMs, 1),
-    ghost_ms_p50: round(ghost.p50, 2),
-    ghost_ms_p99: round(ghost.p99, 2),
-    ghost_first_2000_ms: round(ghost.first2000Ms, 1),
+    ...inferenceFigures(infer, ghost),
     // Resident memory, MB: this process after char-lstm trained M on tinyshakespeare (1.1 MB) ...
     peak_rss_mb: round(charLstmRss),
     // ... and a child that gathered a generated 50 MB workspace and trained M on it.
@@ -124,14 +117,7 @@ async function inferenceOnly(): Promise<void> {
     model: c ? `${opts.model}: Embedding ${c.embedding}, ${c.layers}x ${c.cell.toUpperCase()} ${c.hidden}, Dense over ${c.vocabSize}`
       : 'M: Embedding 64, 2x LSTM 256, Dense; fresh weights',
     cores: availableParallelism(),
-    infer_us_per_char: round(infer.stepUs, 1),
-    prime_2000_ms: round(infer.prime2000Ms, 1),
-    prime_2000_single_thread_ms: round(infer.prime2000SingleMs, 1),
-    prime_pipeline: infer.pipeline,
-    stepper_build_ms: round(infer.refreshMs, 1),
-    ghost_ms_p50: round(ghost.p50, 2),
-    ghost_ms_p99: round(ghost.p99, 2),
-    ghost_first_2000_ms: round(ghost.first2000Ms, 1),
+    ...inferenceFigures(infer, ghost),
   };
   if (opts.json) return console.log(JSON.stringify(figures));
   for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(28)}  ${value}`);
@@ -163,6 +149,21 @@ async function quality(): Promise<void> {
   for (const [who, curve] of Object.entries(figures.curves)) {
     console.log(`${who}: ${typeof curve === 'string' ? curve : curve.map(([m, l]) => `${m} min ${l}`).join(', ')}`);
   }
+}
+
+/** The completion-latency figures, the same keys in `bench` and `--only inference`. */
+function inferenceFigures(infer: Awaited<ReturnType<typeof benchCharLstmInference>>,
+  ghost: Awaited<ReturnType<typeof benchGhostLatency>>) {
+  return {
+    infer_us_per_char: round(infer.stepUs, 1),
+    prime_2000_ms: round(infer.prime2000Ms, 1),
+    prime_2000_single_thread_ms: round(infer.prime2000SingleMs, 1),
+    prime_pipeline: infer.pipeline,
+    stepper_build_ms: round(infer.refreshMs, 1),
+    ghost_ms_p50: round(ghost.p50, 2),
+    ghost_ms_p99: round(ghost.p99, 2),
+    ghost_first_2000_ms: round(ghost.first2000Ms, 1),
+  };
 }
 
 function firstError(...outcomes: Outcome<unknown>[]): string | null {
