@@ -8,6 +8,7 @@ import { createKernels } from '../src/core/nn/kernels/select';
 import { seededRandom } from '../src/core/sampling/random';
 import { Stepper } from '../src/core/sampling/stepper';
 import { DocumentStates, encodeForModel } from '../src/completion';
+import { INFERENCE_TOLERANCE } from './backends';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz     .,()\n';
 const vocab = Vocab.fromText(ALPHABET + 'é🦊');
@@ -36,9 +37,9 @@ function fromScratch(text: string, offset: number): Stepper {
 
 function assertSameState(got: Stepper, want: Stepper, what: string): void {
   const diff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
-  assert.ok(diff(got.state, want.state) < 1e-5, `${what}: state differs by ${diff(got.state, want.state)}`);
+  assert.ok(diff(got.state, want.state) < INFERENCE_TOLERANCE, `${what}: state differs by ${diff(got.state, want.state)}`);
   assert.ok(got.logits && want.logits, `${what}: logits present`);
-  assert.ok(diff(got.logits, want.logits) < 1e-5, `${what}: logits differ`);
+  assert.ok(diff(got.logits, want.logits) < INFERENCE_TOLERANCE, `${what}: logits differ by ${diff(got.logits, want.logits)}`);
 }
 
 /** Runs `f` and returns how many model steps it cost. */

@@ -7,7 +7,7 @@ import { CharModel, INFER_CHUNK } from '../src/core/model/char-model';
 import type { ModelConfig } from '../src/core/model/config';
 import { Stepper } from '../src/core/sampling/stepper';
 import { seededRandom } from '../src/core/sampling/random';
-import { backends } from './backends';
+import { backends, INFERENCE_TOLERANCE } from './backends';
 
 /** Logits and state after feeding `ids` from `state0` with the training forward (`forward` + `carry`). */
 function byForward(model: CharModel, ids: number[], state0: Float32Array): { logits: Float32Array; state: Float32Array } {
@@ -44,7 +44,7 @@ const CONFIGS: [string, ModelConfig][] = [
 
 for (const [backend, makeKernels] of backends()) {
   for (const [name, config] of CONFIGS) {
-    const tol = 5e-5;
+    const tol = INFERENCE_TOLERANCE;
 
     test(`${backend}, ${name}: a primed prefix (several chunks) and single steps match the training forward`, () => {
       const k: Kernels = makeKernels();
@@ -94,7 +94,7 @@ for (const [backend, makeKernels] of backends()) {
     const { k, params } = model;
     k.scale(params.count, params.values, 0.5);
     const logits = new Stepper(model).feed(ids) as Float32Array;
-    assertClose(logits, byForward(model, ids, new Float32Array(model.stateSize)).logits, 5e-5, 'logits');
+    assertClose(logits, byForward(model, ids, new Float32Array(model.stateSize)).logits, INFERENCE_TOLERANCE, 'logits');
   });
 
   test(`${backend}: infer refuses chunks it has no room for`, () => {

@@ -10,7 +10,7 @@ import { inspectBlock, inspectLstm, Inspection, INSPECT_MAX_CHARS, NotLstmError,
 import { Stepper } from '../src/core/sampling/stepper';
 import { softmax } from '../src/core/sampling/softmax';
 import { seededRandom } from '../src/core/sampling/random';
-import { backends } from './backends';
+import { backends, INFERENCE_TOLERANCE } from './backends';
 import { naiveCharLstm } from './naive-char-lstm';
 
 const CONFIG: ModelConfig = { cell: 'lstm', vocabSize: 13, embedding: 5, hidden: 9, layers: 2, dropout: 0.3 };
@@ -66,11 +66,11 @@ for (const [name, make] of backends()) {
     for (let layer = 0; layer < CONFIG.layers; layer++) {
       const got = inspectLstm(model, ids, layer);
       const trace = want.layers[layer];
-      close(got.values.input, trace.i.flat(), 1e-5, `layer ${layer} input`);
-      close(got.values.forget, trace.f.flat(), 1e-5, `layer ${layer} forget`);
-      close(got.values.output, trace.o.flat(), 1e-5, `layer ${layer} output`);
-      close(got.values.cell, trace.c.flat(), 1e-5, `layer ${layer} cell`);
-      close(got.next, softmax(want.logits), 1e-5, `layer ${layer} next`);
+      close(got.values.input, trace.i.flat(), INFERENCE_TOLERANCE, `layer ${layer} input`);
+      close(got.values.forget, trace.f.flat(), INFERENCE_TOLERANCE, `layer ${layer} forget`);
+      close(got.values.output, trace.o.flat(), INFERENCE_TOLERANCE, `layer ${layer} output`);
+      close(got.values.cell, trace.c.flat(), INFERENCE_TOLERANCE, `layer ${layer} cell`);
+      close(got.next, softmax(want.logits), INFERENCE_TOLERANCE, `layer ${layer} next`);
     }
   });
 

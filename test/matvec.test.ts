@@ -1,10 +1,10 @@
-// The batch-1 products: packPanels / matvecPanels and matmul's thin-matrix path (m = 1..3),
+// The batch-1 products: packQuantized / matvecQuantized and matmul's thin-matrix path (m = 1..3),
 // wasm against the plain-JS reference on awkward sizes. Needs kernels.wasm: `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
-import { panelsSize, type Kernels } from '../src/core/nn/kernels/kernels';
+import { quantizedSize, type Kernels } from '../src/core/nn/kernels/kernels';
 import { seededRandom } from '../src/core/sampling/random';
 
 const rng = seededRandom(7);
@@ -33,46 +33,66 @@ function assertClose(got: Float32Array, want: Float32Array, depth: number, what:
 const WIDTHS = [1, 3, 4, 5, 8, 15, 16, 17, 31, 33, 65, 100, 1024];
 const DEPTHS = [0, 1, 2, 3, 4, 5, 7, 64, 255, 256, 257];
 
-test('packPanels: the same layout on wasm and reference, the last panel zero-padded', () => {
-  for (const n of WIDTHS) for (const k of [1, 3, 7, 64]) {
-    const b = uniform(k * n);
+/** y (+)= x·b in float64, and the error bound of the quantised product: half a step of each factor. */
+function exactAndBound(b: Float32Array, x: Float32Array, y0: Float32Array, n: number, k: number, accumulate: boolean) {
+  const want = new Float64Array(n + 4), bound = new Float64Array(n + 4);
+  let xMax = 0;
+  for (let p = 0; p < k; p++) xMax = Math.max(xMax, Math.abs(x[p]));
+  for (let j = 0; j < n + 4; j++) {
+    let s = accumulate || j >= n ? y0[j] : 0, colMax = 0, sumX = 0, sumB = 0;
+    if (j < n) {
+      for (let p = 0; p < k; p++) colMax = Math.max(colMax, Math.abs(b[p * n + j]));
+      for (let p = 0; p < k; p++) {
+        s += x[p] * b[p * n + j];
+        sumX += Math.abs(x[p]);
+        sumB += Math.abs(b[p * n + j]);
+      }
+    }
+    want[j] = s;
+    // |x_p|·(colMax/16383)/2 + |b_pj|·(xMax/8191)/2 per term (plus the product of the two halves), and f32 rounding.
+    bound[j] = (sumX * colMax / 16383 + sumB * xMax / 8191) / 2 + k * (colMax / 16383) * (xMax / 8191) / 4 + 1e-6 * (k + 4) * (1 + Math.abs(s));
+  }
+  return { want, bound };
+}
+
+test('matvecQuantized: within half a 16-bit step of each weight and a 13-bit step of x of the exact product, wasm as the reference', () => {
+  const w = loadWasmKernels(), r = new ReferenceKernels('f32'), r64 = new ReferenceKernels('f64');
+  for (const n of WIDTHS) for (const k of [...DEPTHS, 1000]) for (const accumulate of [false, true]) {
+    // Columns of very different magnitudes: each has a scale of its own.
+    const b = uniform(k * n).map((v, i) => v * 10 ** ((i % n) % 5 - 2)), x = uniform(k), y0 = uniform(n + 4);
+    const { want, bound } = exactAndBound(b, x, y0, n, k, accumulate);
     const got: Float32Array[] = [];
-    for (const K of [loadWasmKernels(), new ReferenceKernels('f32')]) {
-      const dst = K.alloc(panelsSize(k, n) + 16);
-      K.fill(panelsSize(k, n) + 16, dst, 42); // padding must be written, and nothing past the end
-      K.packPanels(k, n, put(K, b), dst);
-      got.push(read(K, dst, panelsSize(k, n) + 16));
+    for (const K of [w, r, r64]) {
+      const packed = K.alloc(quantizedSize(k, n));
+      K.packQuantized(k, n, put(K, b), packed);
+      const y = put(K, y0);
+      K.matvecQuantized(n, k, put(K, x), packed, y, accumulate);
+      // The 4 floats after y are checked too: the padded last panel must not spill into them.
+      const out = read(K, y, n + 4);
+      for (let j = 0; j < n + 4; j++) {
+        assert.ok(Math.abs(out[j] - want[j]) <= bound[j], `${K.name} n=${n} k=${k} accumulate=${accumulate}: y[${j}] = ${out[j]}, exact ${want[j]}, bound ${bound[j]}`);
+      }
+      got.push(out);
     }
-    assert.deepEqual(got[0], got[1], `packPanels k=${k} n=${n}`);
-    const panels = got[1];
-    // Spot-check the layout itself: b[p, j] lives in panel floor(j/16), row p, lane j%16.
-    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) {
-      assert.equal(panels[(Math.floor(j / 16) * k + p) * 16 + (j % 16)], b[p * n + j]);
-    }
-    for (let i = panelsSize(k, n); i < panels.length; i++) assert.equal(panels[i], 42, 'wrote past the end');
+    // The same integers on both sides: wasm and the reference differ by float rounding only.
+    assertClose(got[0], got[1], k, `wasm vs reference n=${n} k=${k}`);
   }
 });
 
-test('matvecPanels: wasm and reference agree with a plain product, overwrite and accumulate', () => {
-  const w = loadWasmKernels(), r = new ReferenceKernels('f32');
-  for (const n of WIDTHS) for (const k of DEPTHS) for (const accumulate of [false, true]) {
-    const b = uniform(k * n), x = uniform(k), y0 = uniform(n + 4);
-    // Expected, in float64: y (+)= x·b.
-    const want = new Float32Array(n + 4);
-    for (let j = 0; j < n + 4; j++) {
-      let s = accumulate || j >= n ? y0[j] : 0;
-      if (j < n) for (let p = 0; p < k; p++) s += x[p] * b[p * n + j];
-      want[j] = s;
-    }
-    for (const K of [w, r]) {
-      const panels = K.alloc(panelsSize(k, n));
-      K.packPanels(k, n, put(K, b), panels);
-      const y = put(K, y0);
-      K.matvecPanels(n, k, put(K, x), panels, y, accumulate);
-      // The 4 floats after y are checked too: the padded last panel must not spill into them.
-      assertClose(read(K, y, n + 4), want, k, `${K.name} matvecPanels n=${n} k=${k} accumulate=${accumulate}`);
-    }
+test('matvecQuantized: the largest products of the longest input sum without overflow; zero x gives exactly zero', () => {
+  const w = loadWasmKernels();
+  for (const sign of [1, -1]) {
+    const k = 4096, n = 20;
+    const b = new Float32Array(k * n).fill(sign), x = new Float32Array(k).fill(1);
+    const packed = w.alloc(quantizedSize(k, n));
+    w.packQuantized(k, n, put(w, b), packed);
+    const y = put(w, new Float32Array(n));
+    w.matvecQuantized(n, k, put(w, x), packed, y, false);
+    for (const v of read(w, y, n)) assert.ok(Math.abs(v - sign * k) <= 1e-5 * k, `${v} vs ${sign * k}`);
+    w.matvecQuantized(n, k, put(w, new Float32Array(k)), packed, y, false);
+    assert.deepEqual(Array.from(read(w, y, n)), new Array(n).fill(0));
   }
+  assert.throws(() => w.packQuantized(16385, 16, 0, 0), /at most 16384/);
 });
 
 test('matmul with m = 1, 2, 3 (the thin-matrix path) against the reference', () => {

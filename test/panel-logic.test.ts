@@ -6,6 +6,7 @@ import { CHAR_CLASSES, CLASS_NAMES, classOf, inClass, type CharClass } from '../
 import { searchUnits, sortUnits, unitStats } from '../webview/logic/unit-search';
 import { saturation } from '../webview/logic/saturation';
 import { heatColor, intensity, legendGradient, mix, parseColor, textTint, type Palette } from '../webview/logic/color-scale';
+import { HeatColours } from '../webview/logic/heat-lut';
 import {
   formatCompact, formatCount, formatDuration, formatLoss, formatRate, formatStats, keptIndices, lossSeries, MAX_TRAIN_POINTS,
 } from '../webview/logic/loss-series';
@@ -107,6 +108,19 @@ test('gate colours run from the theme background at 0 to the accent at 1, clampe
   assert.equal(heatColor(1.5, 'output', DARK), heatColor(1, 'output', DARK));
   assert.equal(heatColor(-0.5, 'output', DARK), heatColor(0, 'output', DARK));
   assert.equal(heatColor(NaN, 'input', DARK), 'rgb(0, 0, 0)');
+});
+
+test('the heatmaps\' lookup-table colours are the scale\'s own, within one step of 511', () => {
+  const lut = new HeatColours(DARK);
+  for (const signal of ['input', 'cell'] as const) {
+    for (const v of signal === 'cell' ? [-5, -1, -0.3, 0, 0.01, 0.7, 3, NaN] : [0, 0.001, 0.25, 0.5, 0.999, 1, 2, NaN]) {
+      const want = parseColor(heatColor(v, signal, DARK)) ?? [0, 0, 0];
+      const got = lut.colour(v, signal);
+      // One step of the table is 1/255 of the scale: at most 1 in each 0-255 channel.
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(got[k] - want[k]) <= 1, `${signal} ${v}: ${got} vs ${want}`);
+    }
+  }
+  assert.deepEqual(lut.colour(1, 'forget'), [200, 100, 0], 'a gate fully open is the accent');
 });
 
 test('cell colours diverge around 0 on tanh(c): background at 0, positive and negative ends', () => {

@@ -13,8 +13,8 @@
  * - `data-selected-unit` (absent when none), `data-sort`, `data-signal`, `data-class`
  * The heatmap canvases carry `data-signal` and `data-values-digest` (see heatmap.ts); the text
  * (`.insides-text`) spans carry `data-t`, `data-char` and, with a unit chosen, `data-value`;
- * the unit search's items (`.unit-list li`) `data-unit` and `data-score`; the next characters
- * see next-chars.ts; the saturation plot saturation-plot.ts.
+ * for the unit search see unit-search-view.ts, the next characters next-chars.ts, the
+ * saturation plot saturation-plot.ts.
  */
 import type { Insides, InsidesUnavailable, Signal } from '../src/protocol/panel';
 import { SIGNALS } from '../src/protocol/panel';
@@ -23,19 +23,20 @@ import { createNumberField, type NumberField } from './components/text-field';
 import { showChar } from './chars';
 import { Heatmap } from './heatmap';
 import { CHAR_CLASSES, CLASS_NAMES, type CharClass } from './logic/char-classes';
-import { heatColor, intensity, legendGradient, parseColor, textTint, type Palette, type Rgb } from './logic/color-scale';
+import { intensity, legendGradient, parseColor, textTint, type Palette, type Rgb } from './logic/color-scale';
+import { HeatColours } from './logic/heat-lut';
 import { saturation } from './logic/saturation';
-import { searchUnits, sortUnits, type UnitOrder } from './logic/unit-search';
+import { sortUnits, type UnitOrder } from './logic/unit-search';
 import { NextChars } from './next-chars';
 import { GATES, SaturationPlot, type SaturationData } from './saturation-plot';
 import type { Theme } from './theme';
+import { UnitSearchView } from './unit-search-view';
 import type { PanelState } from './vscode-api';
 
+const BLACK: Rgb = [0, 0, 0];
 const TITLES: Record<Signal, string> = {
   input: 'Input gate', forget: 'Forget gate', output: 'Output gate', cell: 'Cell state (tanh c)',
 };
-/** Units listed by the search. */
-const SEARCH_LIST = 12;
 
 export interface InsidesCallbacks {
   /** The user chose another layer: ask for it. */
@@ -51,8 +52,7 @@ export class InsidesView {
   private readonly info: HTMLElement;
   private readonly text: HTMLElement;
   private readonly legend: HTMLElement;
-  private readonly unitList: HTMLElement;
-  private readonly searchStatus: HTMLElement;
+  private readonly search: UnitSearchView;
   private readonly layer: Dropdown<string>;
   private readonly signal: Dropdown<Signal>;
   private readonly sort: Dropdown<UnitOrder>;
@@ -63,6 +63,7 @@ export class InsidesView {
   private readonly nextChars = new NextChars();
   private insides: Insides | null = null;
   private palette: Palette | null = null;
+  private colours: HeatColours | null = null;
   private theme: Theme | null = null;
 
   constructor(private readonly state: PanelState, private readonly callbacks: InsidesCallbacks) {
@@ -115,26 +116,17 @@ export class InsidesView {
       if (Number.isInteger(t)) this.selectStrongestAt(t);
     });
 
-    const search = document.createElement('figure');
-    search.className = 'unit-search';
-    const searchCaption = document.createElement('figcaption');
-    searchCaption.textContent = 'Unit search';
-    this.searchStatus = document.createElement('div');
-    this.searchStatus.className = 'hint';
-    this.unitList = document.createElement('ul');
-    this.unitList.className = 'unit-list';
-    this.unitList.setAttribute('role', 'listbox');
-    search.append(searchCaption, this.cls.el, this.searchStatus, this.unitList);
+    this.search = new UnitSearchView(this.cls, (unit) => this.select(unit));
 
     const row = document.createElement('div');
     row.className = 'insides-row';
-    row.append(search, this.nextChars.el, this.saturationPlot.el);
+    row.append(this.search.el, this.nextChars.el, this.saturationPlot.el);
 
     this.legend = document.createElement('div');
     this.legend.className = 'toolbar';
     const maps = document.createElement('div');
     maps.className = 'heatmaps';
-    this.heatmaps = SIGNALS.map((s) => new Heatmap(s, TITLES[s], (v) => this.colour(v, s), (unit) => this.select(unit)));
+    this.heatmaps = SIGNALS.map((s) => new Heatmap(s, TITLES[s], (v) => this.colours?.colour(v, s) ?? BLACK, (unit) => this.select(unit)));
     maps.append(...this.heatmaps.map((h) => h.el));
     this.body.append(toolbar, this.info, this.text, row, this.legend, maps);
     this.el.append(this.message, this.body);
@@ -197,7 +189,7 @@ export class InsidesView {
       positive: rgb(theme.accent, [241, 76, 76]),
       negative: rgb(theme.lstm, [55, 148, 255]),
     };
-    this.luts.clear();
+    this.colours = new HeatColours(this.palette);
     this.render();
   }
 
@@ -264,29 +256,7 @@ export class InsidesView {
   }
 
   private renderSearch(): void {
-    const ins = this.insides;
-    if (!ins) return;
-    const signal = this.state.signal;
-    const found = searchUnits(ins.values[signal], ins.chars.length, ins.hidden, ins.chars, this.state.cls);
-    const name = CLASS_NAMES[this.state.cls];
-    if (found.status !== 'ranked') {
-      this.searchStatus.textContent = found.status === 'no-occurrences'
-        ? `No ${name} in the text before the cursor: move the cursor past some.`
-        : `The text before the cursor is all ${name}: nothing to compare with.`;
-      this.unitList.replaceChildren();
-      return;
-    }
-    this.searchStatus.textContent = `${TITLES[signal]}: mean on ${name} (${found.occurrences}) minus elsewhere (${found.others}); click to choose.`;
-    this.unitList.replaceChildren(...found.units.slice(0, SEARCH_LIST).map((r) => {
-      const item = document.createElement('li');
-      item.setAttribute('role', 'option');
-      item.setAttribute('aria-selected', String(r.unit === this.state.unit));
-      item.dataset.unit = String(r.unit);
-      item.dataset.score = String(r.score);
-      item.textContent = `unit ${r.unit}: ${r.score >= 0 ? '+' : ''}${r.score.toFixed(3)} (${r.inClass.toFixed(3)} vs ${r.outside.toFixed(3)})`;
-      item.addEventListener('click', () => this.select(r.unit));
-      return item;
-    }));
+    if (this.insides) this.search.render(this.insides, this.state.signal, TITLES[this.state.signal], this.state.cls, this.state.unit);
   }
 
   private renderLegend(): void {
@@ -314,31 +284,6 @@ export class InsidesView {
     for (const h of this.heatmaps) {
       h.draw({ values: ins.values[h.signal], time, hidden: ins.hidden, chars: ins.chars, order, selected: this.state.unit }, this.theme, width);
     }
-  }
-
-  /** Colour lookup tables per signal: 511 steps of the scale, so 61,440 cells cost no string parsing each. */
-  private readonly luts = new Map<Signal, Rgb[]>();
-
-  private colour(value: number, signal: Signal): Rgb {
-    let lut = this.luts.get(signal);
-    if (!lut) {
-      lut = this.buildLut(signal);
-      this.luts.set(signal, lut);
-    }
-    // Gates: 0 … 1 → 255 … 510; the cell: tanh(c) −1 … 1 → 0 … 510.
-    return lut[Math.round(255 + 255 * intensity(value, signal))] ?? lut[255];
-  }
-
-  private buildLut(signal: Signal): Rgb[] {
-    const palette = this.palette;
-    const lut: Rgb[] = [];
-    for (let i = 0; i <= 510; i++) {
-      const t = (i - 255) / 255;
-      // The value whose intensity is t: t itself for gates (below 0 never happens), atanh(t) for the cell.
-      const value = signal === 'cell' ? Math.atanh(Math.max(-0.999999, Math.min(0.999999, t))) : Math.max(0, t);
-      lut.push(palette ? parseColor(heatColor(value, signal, palette)) ?? [0, 0, 0] : [0, 0, 0]);
-    }
-    return lut;
   }
 }
 

@@ -25,6 +25,7 @@ os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+from char_lstm_torch import CharLstm  # noqa: E402
 
 
 def read_safetensors(path):
@@ -57,18 +58,6 @@ def write_safetensors(path, tensors):
     text += b' ' * (-len(text) % 8)
     with open(path, 'wb') as f:
         f.write(struct.pack('<Q', len(text)) + text + b''.join(blobs))
-
-
-class CharLstm(nn.Module):
-    def __init__(self, vocab, embedding, hidden, layers):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab, embedding)
-        self.lstm = nn.LSTM(embedding, hidden, num_layers=layers, batch_first=True)
-        self.fc = nn.Linear(hidden, vocab)
-
-    def forward(self, x, state):
-        y, state = self.lstm(self.embedding(x), state)
-        return self.fc(y), state
 
 
 def main():

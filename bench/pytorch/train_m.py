@@ -49,24 +49,13 @@ for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+from char_lstm_torch import CharLstm  # noqa: E402
 
 EMBEDDING, HIDDEN, LAYERS, BATCH, SEQ_LEN = 64, 256, 2, 32, 100
 LR, CLIP = 2e-3, 5.0
 VALID_FRACTION = 0.1
 MAX_VALID_CHARS = 250_000  # as DEFAULT_TRAIN_CONFIG.maxValidChars
 UNKNOWN = '\ufffd'
-
-
-class ModelM(nn.Module):
-    def __init__(self, vocab_size):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, EMBEDDING)
-        self.lstm = nn.LSTM(EMBEDDING, HIDDEN, num_layers=LAYERS, batch_first=True)
-        self.fc = nn.Linear(HIDDEN, vocab_size)
-
-    def forward(self, x, state):
-        y, state = self.lstm(self.embedding(x), state)
-        return self.fc(y), state
 
 
 def load_corpus(path):
@@ -205,7 +194,7 @@ def main():
     torch.set_num_threads(ARGS.threads)
     torch.manual_seed(ARGS.seed)
     train_ids, valid_ids, vocab_size = load_corpus(ARGS.data)
-    model = ModelM(vocab_size)
+    model = CharLstm(vocab_size, EMBEDDING, HIDDEN, LAYERS)
     model.train()  # no dropout in M: train and eval modes compute the same
     if ARGS.mode == 'throughput':
         throughput(model, train_ids)

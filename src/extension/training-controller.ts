@@ -69,9 +69,7 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showErrorMessage('Char LSTM: open a folder first; training learns from the text of the open folder.');
       return;
     }
-    this.setRunning('lstm');
-    let runId = 0;
-    try {
+    await this.framed('lstm', 'training', () => ` ${this.keeping()}`, async (run) => {
       await fs.mkdir(this.storage.fsPath, { recursive: true });
       const candidate = path.join(this.storage.fsPath, 'candidate.safetensors');
       await fs.rm(candidate, { force: true });
@@ -79,18 +77,12 @@ export class TrainingController implements vscode.Disposable {
       const request: TrainRequest = { folders, exclude: this.exclude(), model, config, outPath: candidate };
       this.lastLstm = { request: { ...request }, bestLoss: null };
       this.log.info(`Train on Workspace: ${folders.join(', ')}`);
-      runId = this.history.start(model.cell === 'rnn' ? 'rnn' : 'lstm', folderNames(folders));
-      const { outcome, files } = await this.run(runId, 'Char LSTM', '', request);
+      run.id = this.history.start(model.cell === 'rnn' ? 'rnn' : 'lstm', folderNames(folders));
+      const { outcome, files } = await this.run(run.id, 'Char LSTM', '', request);
       this.lastLstm.bestLoss = outcome.bestLoss;
-      this.history.end(runId, outcome.reason);
+      this.history.end(run.id, outcome.reason);
       await this.finish(outcome, candidate, files);
-    } catch (e) {
-      this.history.fail(runId, (e as Error).message);
-      this.log.error(`training failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Char LSTM: training failed: ${(e as Error).message}. ${this.keeping()}`);
-    } finally {
-      this.setRunning(null);
-    }
+    });
   }
 
   /**
@@ -108,16 +100,14 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showErrorMessage('Char LSTM: open a folder first; the comparison learns from the text of the open folder.');
       return;
     }
-    this.setRunning('rnn');
-    let runId = 0;
-    try {
+    await this.framed('rnn', 'the vanilla RNN comparison', () => '', async (run) => {
       await fs.mkdir(this.storage.fsPath, { recursive: true });
       await fs.rm(this.comparisonModelPath, { force: true });
       const request: TrainRequest = { ...base, model: { ...base.model, cell: 'rnn' }, outPath: this.comparisonModelPath };
       this.log.info(`Vanilla RNN comparison: ${request.folders.join(', ')}`);
-      runId = this.history.start('rnn', folderNames(request.folders));
-      const { outcome } = await this.run(runId, 'Char LSTM: vanilla RNN comparison', 'vanilla RNN ', request);
-      this.history.end(runId, outcome.reason);
+      run.id = this.history.start('rnn', folderNames(request.folders));
+      const { outcome } = await this.run(run.id, 'Char LSTM: vanilla RNN comparison', 'vanilla RNN ', request);
+      this.history.end(run.id, outcome.reason);
       const lstm = this.lastLstm?.bestLoss;
       const versus = lstm === null || lstm === undefined ? '' : ` (the LSTM run: ${lstm.toFixed(3)})`;
       const message = outcome.bestLoss === null
@@ -125,13 +115,7 @@ export class TrainingController implements vscode.Disposable {
         : `the vanilla RNN comparison ended (${outcome.reason}) at validation loss ${outcome.bestLoss.toFixed(3)} nats/char${versus}.`;
       this.log.info(message);
       void vscode.window.showInformationMessage(`Char LSTM: ${message}`);
-    } catch (e) {
-      this.history.fail(runId, (e as Error).message);
-      this.log.error(`the vanilla RNN comparison failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Char LSTM: the vanilla RNN comparison failed: ${(e as Error).message}`);
-    } finally {
-      this.setRunning(null);
-    }
+    });
   }
 
   cancel(): void {
@@ -141,6 +125,25 @@ export class TrainingController implements vscode.Disposable {
   dispose(): void {
     this.folderWatch.dispose();
     this.stateChanged.dispose();
+  }
+
+  /**
+   * What every run shares: it is the one running until it ends; a failure is recorded in its
+   * history entry (`run.id`, once started), logged and shown as "<what> failed: <why>.<after>".
+   */
+  private async framed(kind: RunKind, what: string, after: () => string, body: (run: { id: number }) => Promise<void>): Promise<void> {
+    this.setRunning(kind);
+    const run = { id: 0 };
+    try {
+      await body(run);
+    } catch (e) {
+      const why = (e as Error).message;
+      this.history.fail(run.id, why);
+      this.log.error(`${what} failed: ${why}`);
+      void vscode.window.showErrorMessage(`Char LSTM: ${what} failed: ${why}.${after()}`);
+    } finally {
+      this.setRunning(null);
+    }
   }
 
   /** One run through the worker, with a cancellable notification, the status bar and the report. */

@@ -7,27 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import { expectedGreedy } from './expected';
 import * as h from './harness';
-import { installedExtension, prepareVsix, withVsCode, WORKSPACE } from './session';
+import { defaultModel, vsixForThisFile, withVsCode, WORKSPACE } from './session';
 
 const PREFIX = '\nROMEO:\n';
 const FILE = 'shakespeare.txt';
 const GREEDY = { 'charLstm.sampling.strategy': 'greedy' };
 const DEFAULT = /Char LSTM: default\b/;
 
-let vsix = '';
+const vsix = vsixForThisFile();
 const scratch: string[] = [];
-before(() => {
-  vsix = prepareVsix();
-}, { timeout: 600_000 });
 after(() => {
-  if (vsix) rmSync(dirname(vsix), { recursive: true, force: true });
   for (const d of scratch) rmSync(d, { recursive: true, force: true });
 });
-
-const defaultModel = (vs: h.VsCode) => join(installedExtension(vs), 'models/default.safetensors');
 
 /** Types PREFIX at the end of FILE and checks the ghost text is the default model's greedy completion. */
 async function assertDefaultCompletes(vs: h.VsCode): Promise<void> {
@@ -56,7 +50,7 @@ test('Train on Workspace with only a binary file says no text files were found',
   writeFileSync(join(folder, 'data.dat'), bytes);
 
   const started = Date.now();
-  const vs = await h.startVsCode({ workspace: folder, settings: GREEDY, vsix, readyFile: 'data.dat' });
+  const vs = await h.startVsCode({ workspace: folder, settings: GREEDY, vsix: vsix(), readyFile: 'data.dat' });
   t.diagnostic(`VS Code ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
     await h.waitForStatusBar(vs.page, DEFAULT);
@@ -90,7 +84,7 @@ test('a second Train on Workspace while one runs says it is already training', {
     'charLstm.training.hidden': 512, 'charLstm.training.layers': 2, 'charLstm.training.epochs': 50,
     'charLstm.training.validateEvery': 0, 'charLstm.training.maxMinutes': 2,
   };
-  await withVsCode(t, 'bad-input-train-twice', vsix, settings, async (vs) => {
+  await withVsCode(t, 'bad-input-train-twice', vsix(), settings, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
     t.diagnostic(`while training: ${await h.waitForStatusBar(vs.page, /Char LSTM: training epoch/, 60_000)}`);
@@ -109,7 +103,7 @@ test('a second Train on Workspace while one runs says it is already training', {
 });
 
 test('Load Model with a corrupt file shows why and keeps the default model; a good file loads', { timeout: 120_000 }, async (t) => {
-  await withVsCode(t, 'bad-input-load-model', vsix, GREEDY, async (vs) => {
+  await withVsCode(t, 'bad-input-load-model', vsix(), GREEDY, async (vs) => {
     // 8 bytes of header length (4096, little-endian u64) and then garbage: far shorter than claimed.
     const broken = join(vs.workspace, 'broken.safetensors');
     writeFileSync(broken, Buffer.concat([Buffer.from([0, 16, 0, 0, 0, 0, 0, 0]), Buffer.from('\u0000garbage\u00ff\u00fe not a model')]));

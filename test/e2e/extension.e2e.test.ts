@@ -2,14 +2,14 @@
 // model and accepted by Tab, training from the palette (and how late the extension host's event
 // loop ran meanwhile), and cancelling a training.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { test } from 'node:test';
 import { readTrainingDelay, saveEventLoopDelay } from './event-loop';
 import { expectedGreedy } from './expected';
 import * as h from './harness';
-import { installedExtension, prepareVsix, withVsCode, workspaceStorage } from './session';
+import { defaultModel, vsixForThisFile, withVsCode, workspaceStorage } from './session';
 
 // After the last line of shakespeare.txt: a speaker's name and a new line, where the default
 // model has plenty to say and no word is being typed (so no suggest widget is open).
@@ -18,13 +18,7 @@ const FILE = 'shakespeare.txt';
 const GREEDY = { 'charLstm.sampling.strategy': 'greedy' };
 const QUICK_SUGGESTIONS_OFF = { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' } };
 
-let vsix = '';
-before(() => {
-  vsix = prepareVsix();
-}, { timeout: 600_000 });
-after(() => {
-  if (vsix) rmSync(dirname(vsix), { recursive: true, force: true });
-});
+const vsix = vsixForThisFile();
 
 /** Types `typed` at the end of the file and returns the settled ghost text and the text before it. */
 async function typeAtEnd(vs: h.VsCode, typed: string): Promise<{ ghost: string; before: string }> {
@@ -35,12 +29,10 @@ async function typeAtEnd(vs: h.VsCode, typed: string): Promise<{ ghost: string; 
   return { ghost: await h.waitForStableGhostText(vs.page), before };
 }
 
-const defaultModel = (vs: h.VsCode) => join(installedExtension(vs), 'models/default.safetensors');
-
 for (const [label, extra] of [['quick suggestions at their default', {}], ['quick suggestions off', QUICK_SUGGESTIONS_OFF]] as const) {
   test(`ghost text is the default model's greedy completion and Tab inserts it (${label})`, { timeout: 90_000 }, async (t) => {
     const name = `ghost-text-${extra === QUICK_SUGGESTIONS_OFF ? 'quick-off' : 'quick-default'}`;
-    await withVsCode(t, name, vsix, { ...GREEDY, ...extra }, async (vs) => {
+    await withVsCode(t, name, vsix(), { ...GREEDY, ...extra }, async (vs) => {
       await h.waitForStatusBar(vs.page, /Char LSTM: default\b/);
       const { ghost, before } = await typeAtEnd(vs, PREFIX);
       const expected = await expectedGreedy(defaultModel(vs), before);
@@ -81,7 +73,7 @@ test('Train on Workspace trains while the editor stays responsive, then completi
     ...GREEDY, 'charLstm.training.epochs': 1000, 'charLstm.training.maxMinutes': trainSeconds / 60,
     'charLstm.training.validateEvery': 4,
   };
-  await withVsCode(t, 'train-on-workspace', vsix, settings, async (vs) => {
+  await withVsCode(t, 'train-on-workspace', vsix(), settings, async (vs) => {
     await h.waitForStatusBar(vs.page, /Char LSTM: default\b/);
     const first = await typeAtEnd(vs, PREFIX);
     assert.equal(first.ghost, await expectedGreedy(defaultModel(vs), first.before));
@@ -127,7 +119,7 @@ test('Cancel Training keeps completing with the previous model', { timeout: 120_
     'charLstm.training.hidden': 512, 'charLstm.training.layers': 2, 'charLstm.training.epochs': 50,
     'charLstm.training.validateEvery': 0, 'charLstm.training.maxMinutes': 2,
   };
-  await withVsCode(t, 'cancel-training', vsix, settings, async (vs) => {
+  await withVsCode(t, 'cancel-training', vsix(), settings, async (vs) => {
     await h.waitForStatusBar(vs.page, /Char LSTM: default\b/);
     await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
     t.diagnostic(`while training: ${await h.waitForStatusBar(vs.page, /Char LSTM: training epoch/, 60_000)}`);

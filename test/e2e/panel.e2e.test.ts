@@ -6,10 +6,10 @@
 // a CRLF file and a huge one-line file; and typing with the Insides tab open, with the extension
 // host's event-loop delay meanwhile (test-output/panel-typing-event-loop-delay.json).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { loadModel } from '../../src/core/model/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
@@ -17,21 +17,13 @@ import { SIGNALS, type Signal } from '../../src/core/model/inspect';
 import { readPanelDelay, saveEventLoopDelay } from './event-loop';
 import { expectedInsides, type ExpectedInsides } from './expected';
 import * as h from './harness';
-import { installedExtension, prepareVsix, withVsCode, workspaceStorage } from './session';
+import { defaultModel, vsixForThisFile, withVsCode, workspaceStorage } from './session';
 
 const FILE = 'shakespeare.txt';
 const WINDOW = 120;
 const DEFAULT = /Char LSTM: default\b/;
 
-let vsix = '';
-before(() => {
-  vsix = prepareVsix();
-}, { timeout: 600_000 });
-after(() => {
-  if (vsix) rmSync(dirname(vsix), { recursive: true, force: true });
-});
-
-const defaultModel = (vs: h.VsCode) => join(installedExtension(vs), 'models/default.safetensors');
+const vsix = vsixForThisFile();
 
 /** The panel's page: the webview's outer iframe, then the inner one that holds the page. */
 const panel = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -158,7 +150,7 @@ async function assertInsidesFor(t: TestContext, vs: h.VsCode, p: FrameLocator, b
 }
 
 test('the Insides tab shows the core\'s gates and cell for the text before the cursor, follows it, and changes layer', { timeout: 120_000 }, async (t) => {
-  await withVsCode(t, 'panel-insides-test', vsix, {}, async (vs) => {
+  await withVsCode(t, 'panel-insides-test', vsix(), {}, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     const content = readFileSync(join(vs.workspace, FILE), 'utf8');
     assert.ok(!content.includes('\r'), 'the fixture has LF line ends');
@@ -224,7 +216,7 @@ test('typing with the Insides tab open: the insides end at the text typed, and t
   // Completions off, so that the delay measured is the panel's (a first completion primes the
   // document before the cursor), and no word suggestions, so that the keys typed are the text.
   const settings = { 'charLstm.enabled': false, 'editor.wordBasedSuggestions': 'off' };
-  await withVsCode(t, 'panel-typing-test', vsix, settings, async (vs) => {
+  await withVsCode(t, 'panel-typing-test', vsix(), settings, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     const file = join(vs.workspace, FILE);
     const content = readFileSync(file, 'utf8');
@@ -343,7 +335,7 @@ test('the Training tab draws a run live, keeps it across a reload and a reopenin
     'charLstm.training.batch': 16, 'charLstm.training.seqLen': 50, 'charLstm.training.epochs': 1000,
     'charLstm.training.maxMinutes': 0.4, 'charLstm.training.validateEvery': 4,
   };
-  await withVsCode(t, 'panel-training-test', vsix, settings, async (vs) => {
+  await withVsCode(t, 'panel-training-test', vsix(), settings, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     await vs.page.addInitScript(RECORD_TRAINING_STATES);
     await h.openFile(vs.page, FILE);
@@ -428,7 +420,7 @@ test('the Training tab draws a run live, keeps it across a reload and a reopenin
 });
 
 test('the Insides tab says why it has nothing to show, reads CRLF as LF, and reads only the end of a huge one-line file', { timeout: 120_000 }, async (t) => {
-  await withVsCode(t, 'panel-states-test', vsix, {}, async (vs) => {
+  await withVsCode(t, 'panel-states-test', vsix(), {}, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     // No editor open (the workbench starts with none).
     let p = await showPanel(vs.page);

@@ -1,10 +1,10 @@
 // What every e2e test file needs around the harness: the tools installed, a VSIX of the current
 // build, and a VS Code per test that reports its logs when the test fails.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { dirname, join } from 'node:path';
+import { after, before, type TestContext } from 'node:test';
 import { ROOT, screenshot, startVsCode, statusBarText, type VsCode } from './harness';
 
 export const WORKSPACE = join(ROOT, 'test/fixtures/workspace');
@@ -26,6 +26,21 @@ export function prepareVsix(): string {
   execFileSync(join(ROOT, 'node_modules/.bin/vsce'),
     ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: ROOT, stdio: 'pipe' });
   return vsix;
+}
+
+/**
+ * One VSIX for all the tests of the calling file: packaged in its `before` hook, removed in its
+ * `after` hook. Returns the VSIX's path (call it from a test, once `before` has run).
+ */
+export function vsixForThisFile(): () => string {
+  let vsix = '';
+  before(() => {
+    vsix = prepareVsix();
+  }, { timeout: 600_000 });
+  after(() => {
+    if (vsix) rmSync(dirname(vsix), { recursive: true, force: true });
+  });
+  return () => vsix;
 }
 
 function newestMtime(dir: string): number {
@@ -68,6 +83,9 @@ export function workspaceStorage(vs: VsCode, extensionId = 'char-lstm.char-lstm'
   if (!existsSync(root)) return [];
   return readdirSync(root).map((d) => join(root, d, extensionId)).filter((d) => existsSync(d));
 }
+
+/** The default model the running VS Code's copy of the extension loads. */
+export const defaultModel = (vs: VsCode): string => join(installedExtension(vs), 'models/default.safetensors');
 
 /** The installed copy of the extension, whose default model the running VS Code loads. */
 export function installedExtension(vs: VsCode, extensionId = 'char-lstm.char-lstm'): string {

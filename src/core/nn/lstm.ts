@@ -1,4 +1,4 @@
-import { panelsSize, type Kernels } from './kernels/kernels';
+import { quantizedSize, type Kernels } from './kernels/kernels';
 import type { Parameters, ParamSpec, Param } from './parameters';
 import type { RecurrentLayer } from './recurrent';
 import { Workspaces } from './workspaces';
@@ -26,7 +26,7 @@ export class LstmLayer implements RecurrentLayer {
   // Transposed weights for backward `[4*hidden, input]`, `[4*hidden, hidden]`, made once per backward.
   private readonly wIhT: number;
   private readonly wHhT: number;
-  // Inference copies of wIh and wHh in `matvecPanels` layout, made by `packForInference`.
+  // Inference copies of wIh and wHh in `matvecQuantized` layout, made by `packForInference`.
   private packedWIh = -1;
   private packedWHh = -1;
 
@@ -102,17 +102,17 @@ export class LstmLayer implements RecurrentLayer {
   }
 
   /**
-   * Copies wIh and wHh into the layout the inference methods stream (`matvecPanels`): as many
-   * floats again, 4*hidden padded to a multiple of 16. Call again after the weights change.
+   * Copies wIh and wHh into the layout the inference methods stream (`matvecQuantized`): 16-bit
+   * weights with a scale per column, half as many floats again. Call again after the weights change.
    */
   packForInference(): void {
     const { k, hidden: H, inputSize: I } = this;
     if (this.packedWHh < 0) {
-      this.packedWIh = k.alloc(panelsSize(I, 4 * H));
-      this.packedWHh = k.alloc(panelsSize(H, 4 * H));
+      this.packedWIh = k.alloc(quantizedSize(I, 4 * H));
+      this.packedWHh = k.alloc(quantizedSize(H, 4 * H));
     }
-    k.packPanels(I, 4 * H, this.wIh.value, this.packedWIh);
-    k.packPanels(H, 4 * H, this.wHh.value, this.packedWHh);
+    k.packQuantized(I, 4 * H, this.wIh.value, this.packedWIh);
+    k.packQuantized(H, 4 * H, this.wHh.value, this.packedWHh);
   }
 
   /**
@@ -130,7 +130,7 @@ export class LstmLayer implements RecurrentLayer {
     // A step or two: the packed copy streams faster than the product's thin-matrix path.
     for (let r = 0; r < rows; r++) {
       k.copy(G, this.b.value, out + r * G);
-      k.matvecPanels(G, I, input + r * I, this.packedWIh, out + r * G, true);
+      k.matvecQuantized(G, I, input + r * I, this.packedWIh, out + r * G, true);
     }
   }
 
@@ -146,7 +146,7 @@ export class LstmLayer implements RecurrentLayer {
     let h = state;
     for (let t = 0; t < time; t++) {
       const g = gates + t * G;
-      k.matvecPanels(G, H, h, this.packedWHh, g, true);
+      k.matvecQuantized(G, H, h, this.packedWHh, g, true);
       k.lstmForward(1, H, g, c, c, out + t * H);
       h = out + t * H;
     }
@@ -171,7 +171,7 @@ export class LstmLayer implements RecurrentLayer {
     let h = state, c = state + H;
     for (let t = 0; t < time; t++) {
       const g = gates + t * G;
-      k.matvecPanels(G, H, h, this.packedWHh, g, true);
+      k.matvecQuantized(G, H, h, this.packedWHh, g, true);
       k.lstmForward(1, H, g, c, cells + t * H, out + t * H);
       h = out + t * H;
       c = cells + t * H;

@@ -28,15 +28,17 @@ export interface Kernels {
   /** dst[cols,rows] = src[rows,cols]ᵀ. */
   transpose(rows: number, cols: number, src: number, dst: number): void;
   /**
-   * dst = b[k,n] in 16-column panels `[ceil(n/16)][k][16]`, the last zero-padded
-   * (`panelsSize(k, n)` floats): the layout `matvecPanels` streams in address order.
+   * dst = b[k,n] as 16-bit integers with a scale per column (`quantizedSize(k, n)` floats): what
+   * `matvecQuantized` streams, half the bytes of float weights. Each weight is within half a step
+   * of 1/16383 of its column's largest magnitude.
    */
-  packPanels(k: number, n: number, b: number, dst: number): void;
+  packQuantized(k: number, n: number, b: number, dst: number): void;
   /**
-   * y[n] = x[k] · B, or y += that, B packed by `packPanels(k, n, …)`: batch-1 inference, where
-   * every weight is read once per step and the read order sets the speed. y must not overlap x.
+   * y[n] = x[k] · B, or y += that, B packed by `packQuantized(k, n, …)`, x rounded to 13 bits of
+   * its largest magnitude and the products summed exactly as integers: batch-1 inference, whose
+   * speed is how fast the weights stream. k ≤ MAX_QUANTIZED_K. y must not overlap x.
    */
-  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: boolean): void;
+  matvecQuantized(n: number, k: number, x: number, packed: number, y: number, accumulate: boolean): void;
 
   fill(n: number, dst: number, value: number): void;
   copy(n: number, src: number, dst: number): void;
@@ -94,10 +96,18 @@ export interface Kernels {
     stepSize: number, beta1: number, beta2: number, eps: number): void;
 }
 
-/** Columns per panel of `packPanels`. */
+/** Columns per panel of `packQuantized`. */
 export const PANEL_WIDTH = 16;
 
-/** Floats of b[k,n] packed by `packPanels`. */
-export function panelsSize(k: number, n: number): number {
-  return k * Math.ceil(n / PANEL_WIDTH) * PANEL_WIDTH;
+/** Longest x of `matvecQuantized` (its quantised copy has a fixed buffer in the wasm module). */
+export const MAX_QUANTIZED_K = 16384;
+
+export function checkQuantizedK(k: number): void {
+  if (k > MAX_QUANTIZED_K) throw new RangeError(`quantised products take inputs of at most ${MAX_QUANTIZED_K}, got ${k}`);
+}
+
+/** Floats of b[k,n] packed by `packQuantized`: the column scales, then two 16-bit rows a float. */
+export function quantizedSize(k: number, n: number): number {
+  const npad = Math.ceil(n / PANEL_WIDTH) * PANEL_WIDTH;
+  return npad * (1 + Math.ceil(k / 2));
 }

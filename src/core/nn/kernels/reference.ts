@@ -1,8 +1,17 @@
-import { PANEL_WIDTH, type Kernels } from './kernels';
+import { checkQuantizedK, PANEL_WIDTH, type Kernels } from './kernels';
 
 type Heap = Float32Array | Float64Array;
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+/** The steps of `packQuantized` / `matvecQuantized`, as in assembly/matvec-q.ts. */
+const Q_WEIGHT = 16383, Q_X = 8191;
+const clampQ = (v: number, limit: number): number => Math.min(limit, Math.max(-limit, v));
+const f32 = Math.fround;
+/** WebAssembly's `nearest`: ties to even. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
 /**
  * Plain-JS kernels, written to be obviously right rather than fast. With float64 they back
@@ -58,24 +67,48 @@ export class ReferenceKernels implements Kernels {
     }
   }
 
-  packPanels(k: number, n: number, b: number, dst: number): void {
+  // The same integers as the wasm kernels (assembly/matvec-q.ts): column scales as numbers at
+  // dst, then the 16-bit panels byte for byte, through a view of the heap's bytes.
+  packQuantized(k: number, n: number, b: number, dst: number): void {
+    checkQuantizedK(k);
     const h = this.data;
-    for (let j = 0; j < n; j += PANEL_WIDTH) {
-      for (let p = 0; p < k; p++) {
-        for (let x = 0; x < PANEL_WIDTH; x++) h[dst++] = j + x < n ? h[b + p * n + j + x] : 0;
+    const npad = Math.ceil(n / PANEL_WIDTH) * PANEL_WIDTH, pairs = Math.ceil(k / 2);
+    const panels = this.int16At(dst + npad, npad * pairs * 2);
+    for (let j = 0; j < npad; j++) {
+      let most = 0;
+      for (let p = 0; j < n && p < k; p++) most = Math.max(most, Math.abs(h[b + p * n + j]));
+      // float32 arithmetic, as the wasm kernel's, so that both round to the same integers.
+      h[dst + j] = f32(most / Q_WEIGHT);
+      const inverse = most > 0 ? f32(Q_WEIGHT / most) : 0;
+      for (let p = 0; p < 2 * pairs; p++) {
+        const v = j < n && p < k ? h[b + p * n + j] : 0;
+        const q = clampQ(roundHalfEven(f32(v * inverse)), Q_WEIGHT);
+        panels[Math.floor(j / PANEL_WIDTH) * pairs * 32 + (p >> 1) * 32 + (j % PANEL_WIDTH) * 2 + (p & 1)] = q;
       }
     }
   }
 
-  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: boolean): void {
+  matvecQuantized(n: number, k: number, x: number, packed: number, y: number, accumulate: boolean): void {
     const h = this.data;
+    const npad = Math.ceil(n / PANEL_WIDTH) * PANEL_WIDTH, pairs = Math.ceil(k / 2);
+    const panels = this.int16At(packed + npad, npad * pairs * 2);
+    let most = 0;
+    for (let p = 0; p < k; p++) most = Math.max(most, Math.abs(h[x + p]));
+    const xq = new Int32Array(2 * pairs);
+    const inverse = most > 0 ? f32(Q_X / most) : 0;
+    for (let p = 0; p < k; p++) xq[p] = clampQ(roundHalfEven(f32(h[x + p] * inverse)), Q_X);
     for (let j = 0; j < n; j++) {
-      // Column j lives in panel floor(j/16), lane j%16 of each of its k rows.
-      const col = panels + Math.floor(j / PANEL_WIDTH) * k * PANEL_WIDTH + (j % PANEL_WIDTH);
+      const col = Math.floor(j / PANEL_WIDTH) * pairs * 32 + (j % PANEL_WIDTH) * 2;
       let s = 0;
-      for (let p = 0; p < k; p++) s += h[x + p] * h[col + p * PANEL_WIDTH];
-      h[y + j] = accumulate ? h[y + j] + s : s;
+      for (let p = 0; p < 2 * pairs; p++) s += xq[p] * panels[col + (p >> 1) * 32 + (p & 1)];
+      const v = s * h[packed + j] * f32(most / Q_X);
+      h[y + j] = accumulate ? h[y + j] + v : v;
     }
+  }
+
+  /** An Int16Array over `count` 16-bit values of the heap's bytes from element `at` on. */
+  private int16At(at: number, count: number): Int16Array {
+    return new Int16Array(this.data.buffer, this.data.byteOffset + at * this.data.BYTES_PER_ELEMENT, count);
   }
 
   transpose(rows: number, cols: number, src: number, dst: number): void {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Kernels } from './kernels';
+import { checkQuantizedK, type Kernels } from './kernels';
 
 /** The exports of kernels.wasm (assembly/kernels.ts): byte pointers, i32 sizes, f32 data. */
 interface WasmExports {
@@ -9,8 +9,8 @@ interface WasmExports {
   matmul(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number): void;
   matmulTN(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
-  packPanels(k: number, n: number, b: number, dst: number): void;
-  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: number): void;
+  packQuantized(k: number, n: number, b: number, dst: number): void;
+  matvecQuantized(n: number, k: number, x: number, packed: number, y: number, accumulate: number): void;
   fill(n: number, dst: number, value: number): void;
   copy(n: number, src: number, dst: number): void;
   addInto(n: number, src: number, dst: number): void;
@@ -95,12 +95,13 @@ export class WasmKernels implements Kernels {
     this.w.transpose(rows, cols, src * 4, dst * 4);
   }
 
-  packPanels(k: number, n: number, b: number, dst: number): void {
-    this.w.packPanels(k, n, b * 4, dst * 4);
+  packQuantized(k: number, n: number, b: number, dst: number): void {
+    checkQuantizedK(k);
+    this.w.packQuantized(k, n, b * 4, dst * 4);
   }
 
-  matvecPanels(n: number, k: number, x: number, panels: number, y: number, accumulate: boolean): void {
-    this.w.matvecPanels(n, k, x * 4, panels * 4, y * 4, accumulate ? 1 : 0);
+  matvecQuantized(n: number, k: number, x: number, packed: number, y: number, accumulate: boolean): void {
+    this.w.matvecQuantized(n, k, x * 4, packed * 4, y * 4, accumulate ? 1 : 0);
   }
 
   fill(n: number, dst: number, value: number): void {

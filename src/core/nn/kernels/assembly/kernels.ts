@@ -2,7 +2,7 @@
 // Exports take byte pointers into linear memory, element counts as i32, and f32 data;
 // the TypeScript wrapper (../wasm.ts) converts the element offsets layers use.
 export { matmul, matmulTN } from './matmul';
-export { packPanels, matvecPanels } from './matvec';
+export { packQuantized, matvecQuantized } from './matvec-q';
 export {
   fill, copy, addInto, mulInto, scale, sumSquares, broadcastRows, sumRowsInto,
   gather, scatterAdd, transpose, adam,
