@@ -7,22 +7,30 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const wasmSource = 'src/core/nn/kernels/assembly/kernels.ts';
-// Beside its loader (so tests run from source) and beside the bundles.
-const wasmOut = 'src/core/nn/kernels/kernels.wasm';
+// Two builds of the same source: SIMD128 everywhere, and with relaxed SIMD (fused multiply-add
+// in the matrix products, assembly/madd.ts) where the engine has it. Beside their loader (so
+// tests run from source) and beside the bundles.
+const wasmBuilds = [
+  { out: 'kernels.wasm', enable: ['simd'] },
+  { out: 'kernels-relaxed.wasm', enable: ['simd', 'relaxed-simd'] },
+];
 
 async function buildWasm() {
-  const { error, stderr } = await asc.main([
-    wasmSource, '--outFile', wasmOut,
-    '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
-    '--runtime', 'stub', '--enable', 'simd',
-    '--initialMemory', '256',
-  ]);
-  if (error) {
-    console.error(stderr.toString());
-    throw error;
-  }
   mkdirSync('dist', { recursive: true });
-  copyFileSync(wasmOut, 'dist/kernels.wasm');
+  for (const { out, enable } of wasmBuilds) {
+    const outFile = `src/core/nn/kernels/${out}`;
+    const { error, stderr } = await asc.main([
+      wasmSource, '--outFile', outFile,
+      '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
+      '--runtime', 'stub', ...enable.flatMap((f) => ['--enable', f]),
+      '--initialMemory', '256',
+    ]);
+    if (error) {
+      console.error(stderr.toString());
+      throw error;
+    }
+    copyFileSync(outFile, `dist/${out}`);
+  }
 }
 
 const node = {

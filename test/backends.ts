@@ -6,7 +6,10 @@ import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
 export function backends(): [string, () => Kernels, number][] {
   return [
     ['reference-f32', () => new ReferenceKernels('f32'), 2e-5],
-    ['wasm', () => loadWasmKernels(), 2e-5],
+    // Both builds: the fused one where this Node runs relaxed SIMD (V8 flag on Node 20), and the
+    // SIMD128 one that every engine runs.
+    ['wasm', () => loadWasmKernels('fused'), 2e-5],
+    ['wasm-baseline', () => loadWasmKernels('baseline'), 2e-5],
   ];
 }
 

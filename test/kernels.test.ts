@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
-import { loadWasmKernels, WasmKernels } from '../src/core/nn/kernels/wasm';
+import { loadWasmKernels, type WasmKernels, type WasmVariant } from '../src/core/nn/kernels/wasm';
 
 /** Deterministic uniform [0,1) stream (mulberry32), so a failure reproduces. */
 function rng(seed: number): () => number {
@@ -27,8 +27,12 @@ interface Buf { w: number; r: number; n: number }
 
 /** The same allocations and data in a wasm and a reference-f32 heap. */
 class Twin {
-  readonly w: WasmKernels = loadWasmKernels();
+  readonly w: WasmKernels;
   readonly r = new ReferenceKernels('f32');
+
+  constructor(variant: WasmVariant = 'best') {
+    this.w = loadWasmKernels(variant);
+  }
 
   put(data: ArrayLike<number> | number): Buf {
     const n = typeof data === 'number' ? data : data.length;
@@ -85,10 +89,11 @@ function checkProduct(t: Twin, transA: boolean, m: number, n: number, k: number,
     `${transA ? 'matmulTN' : 'matmul'} m=${m} n=${n} k=${k} accumulate=${accumulate}`);
 }
 
-for (const transA of [false, true]) {
-  const name = transA ? 'matmulTN' : 'matmul';
+// The products differ between the two builds (fused multiply-add or not): both are checked.
+for (const variant of ['fused', 'baseline'] as const) for (const transA of [false, true]) {
+  const name = `${transA ? 'matmulTN' : 'matmul'} (${variant})`;
   test(`${name}: every mix of awkward sizes, overwrite and accumulate`, () => {
-    const t = new Twin();
+    const t = new Twin(variant);
     const bufs = { a: t.put(100 * 100), b: t.put(100 * 100), c: t.put(100 * 100) };
     for (const m of SIZES) for (const n of SIZES) for (const k of DEPTHS) {
       for (const accumulate of [false, true]) checkProduct(t, transA, m, n, k, accumulate, bufs);
@@ -96,7 +101,7 @@ for (const transA of [false, true]) {
   });
 
   test(`${name}: sizes across the cache blocks (KC=256, MC=64, NC=512) and thin m`, () => {
-    const t = new Twin();
+    const t = new Twin(variant);
     const bufs = { a: t.put(600 * 600), b: t.put(600 * 600), c: t.put(600 * 600) };
     const shapes = [[70, 530, 300], [130, 65, 520], [1, 1024, 256], [2, 600, 257], [3, 65, 300], [65, 600, 17], [257, 9, 513]];
     for (const [m, n, k] of shapes) for (const accumulate of [false, true]) checkProduct(t, transA, m, n, k, accumulate, bufs);
@@ -297,4 +302,11 @@ test('loadWasmKernels: each instance owns its memory', () => {
   a.fill(4, pa, 7);
   assert.deepEqual(Array.from(b.heap.subarray(pb, pb + 4)), [0, 0, 0, 0]);
   assert.equal(a.name, 'wasm');
+});
+
+test('loadWasmKernels: the fused build runs here (relaxed SIMD, behind a V8 flag on Node 20) and best picks it', () => {
+  assert.equal(loadWasmKernels('fused').fused, true);
+  assert.equal(loadWasmKernels('baseline').fused, false);
+  assert.equal(loadWasmKernels().fused, process.env.CHAR_LSTM_WASM !== 'baseline');
+  assert.match(loadWasmKernels().description, /^wasm \(/);
 });

@@ -102,7 +102,7 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
   const perEpoch = batches.steps;
   const totalSteps = perEpoch * config.epochs;
   const validateEvery = config.validateEvery > 0 ? Math.min(config.validateEvery, perEpoch) : perEpoch;
-  emit({ kind: 'start', backend: k.name, threads: shares.length, parameters: model.params.trainable, trainChars: trainIds.length,
+  emit({ kind: 'start', backend: k.description, threads: shares.length, parameters: model.params.trainable, trainChars: trainIds.length,
     validChars: validIds.length, batch: B, seqLen: T, stepsPerEpoch: perEpoch, epochs: config.epochs,
     adjusted: B !== config.batch || T !== config.seqLen
       ? `the training text has ${trainIds.length} characters: batch ${B}, sequence length ${T}` : undefined });

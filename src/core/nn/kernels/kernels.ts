@@ -16,6 +16,8 @@
 export interface Kernels {
   /** 'wasm' or 'reference-f32' / 'reference-f64'. */
   readonly name: string;
+  /** What reports call them, e.g. 'wasm (relaxed SIMD, fused multiply-add)'. */
+  readonly description: string;
   /** A view of the whole heap. Re-read it after `alloc`: the memory may have grown. */
   readonly heap: Float32Array | Float64Array;
   /** Allocates `n` zeroed floats aligned to 16 bytes; returns their element offset. */

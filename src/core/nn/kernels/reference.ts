@@ -20,11 +20,13 @@ function roundHalfEven(v: number): number {
  */
 export class ReferenceKernels implements Kernels {
   readonly name: string;
+  readonly description: string;
   private data: Heap;
   private used = 0;
 
   constructor(private readonly precision: 'f32' | 'f64' = 'f64', initialFloats = 1 << 16) {
     this.name = `reference-${precision}`;
+    this.description = `plain JS (${precision})`;
     this.data = precision === 'f32' ? new Float32Array(initialFloats) : new Float64Array(initialFloats);
   }
 

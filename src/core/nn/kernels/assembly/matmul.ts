@@ -7,6 +7,7 @@
 // A[mc,kc] is packed into 4-row panels ([mc/4][kc][4]). One 8 KiB B panel then stays in L1
 // while all A panels of the block (MC*KC*4 = 64 KiB, L2) pass over it.
 
+import { madd } from './madd';
 import { vecTimesMatrix } from './matvec';
 
 const MR = 4;
@@ -84,17 +85,17 @@ function microKernel(kc: i32, ap: usize, bp: usize, cp: usize, ldc: usize, mr: i
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let av = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     ap += 16;
     bp += 32;
   }
@@ -224,10 +225,10 @@ function rowTimesMatrix(n: i32, k: i32, aPtr: usize, aStep: usize, b: usize, c: 
     let bp = b + (<usize>j << 2);
     for (let p = 0; p < k; p++) {
       const av = v128.load32_splat(ap);
-      s0 = f32x4.add(s0, f32x4.mul(av, v128.load(bp)));
-      s1 = f32x4.add(s1, f32x4.mul(av, v128.load(bp, 16)));
-      s2 = f32x4.add(s2, f32x4.mul(av, v128.load(bp, 32)));
-      s3 = f32x4.add(s3, f32x4.mul(av, v128.load(bp, 48)));
+      s0 = madd(av, v128.load(bp), s0);
+      s1 = madd(av, v128.load(bp, 16), s1);
+      s2 = madd(av, v128.load(bp, 32), s2);
+      s3 = madd(av, v128.load(bp, 48), s3);
       ap += aStep;
       bp += ldb;
     }
@@ -243,7 +244,7 @@ function rowTimesMatrix(n: i32, k: i32, aPtr: usize, aStep: usize, b: usize, c: 
     let ap = aPtr;
     let bp = b + (<usize>j << 2);
     for (let p = 0; p < k; p++) {
-      s = f32x4.add(s, f32x4.mul(v128.load32_splat(ap), v128.load(bp)));
+      s = madd(v128.load32_splat(ap), v128.load(bp), s);
       ap += aStep;
       bp += ldb;
     }
