@@ -47,6 +47,17 @@ async function bench(): Promise<void> {
   const charLstm1 = await benchCharLstmTraining(loadWasmKernels(), text, vocab, seconds, 1);
   const charLstm2 = await benchCharLstmTraining(loadWasmKernels(), text, vocab, seconds, 2);
   const charLstm = Math.max(charLstm1, charLstm2);
+  // The SIMD128 build, as engines without relaxed SIMD run it (the peers read the variable too).
+  let baseline2: number | null = null;
+  if (loadWasmKernels().fused) {
+    log('char-lstm (wasm, SIMD128 build) training, 2 threads ...');
+    process.env.CHAR_LSTM_WASM = 'baseline';
+    try {
+      baseline2 = await benchCharLstmTraining(loadWasmKernels('baseline'), text, vocab, seconds, 2);
+    } finally {
+      delete process.env.CHAR_LSTM_WASM;
+    }
+  }
   // maxRSS in KiB: the bench process so far, which held char-lstm alone (with its peer thread).
   const charLstmRss = process.resourceUsage().maxRSS / 1024;
   if (!opts.quick) log('char-lstm (js reference) training ...');
@@ -81,6 +92,9 @@ async function bench(): Promise<void> {
     char_lstm_vs_tfjs_layers: tfjsWasm ? round(charLstm / tfjsWasm, 1) : null,
     char_lstm_1_thread: round(charLstm1),
     char_lstm_2_threads: round(charLstm2),
+    // Which build trained (the fused one where relaxed SIMD runs), and the SIMD128 build's 2 threads.
+    char_lstm_kernels: loadWasmKernels().description,
+    char_lstm_2_threads_simd128: baseline2 === null ? null : round(baseline2),
     pytorch_1_thread: torch1.ok ? round(torch1.value.charsPerSec) : null,
     pytorch_2_threads: torch2.ok ? round(torch2.value.charsPerSec) : null,
     pytorch_setup: torch1.ok ? { torch_version: torch1.value.torchVersion, blas: torch1.value.blas } : null,

@@ -7,6 +7,8 @@ interface Figures {
   char_lstm_vs_tfjs_layers: number | null;
   char_lstm_1_thread: number;
   char_lstm_2_threads: number;
+  char_lstm_kernels: string;
+  char_lstm_2_threads_simd128: number | null;
   pytorch_1_thread: number | null;
   pytorch_2_threads: number | null;
   pytorch_setup: { torch_version: string; blas: string[] } | null;
@@ -28,8 +30,9 @@ interface Figures {
 export function printTable(f: Figures): void {
   const t = f.train_chars_per_s;
   const rows: [string, string][] = [
-    ['char-lstm training, wasm SIMD, 1 thread', fmt(f.char_lstm_1_thread, 'chars/s')],
-    ['char-lstm training, wasm SIMD, 2 threads', fmt(f.char_lstm_2_threads, 'chars/s')],
+    ['char-lstm training, 1 thread', fmt(f.char_lstm_1_thread, 'chars/s')],
+    ['char-lstm training, 2 threads', fmt(f.char_lstm_2_threads, 'chars/s')],
+    ['char-lstm training, SIMD128 build (no fused multiply-add), 2 threads', fmt(f.char_lstm_2_threads_simd128, 'chars/s')],
     ['PyTorch training, 1 thread', fmt(f.pytorch_1_thread, 'chars/s')],
     ['PyTorch training, 2 threads', fmt(f.pytorch_2_threads, 'chars/s')],
     ['char-lstm / PyTorch (best of each)', fmt(f.char_lstm_vs_pytorch, 'x')],
@@ -49,7 +52,7 @@ export function printTable(f: Figures): void {
     ...Object.entries(f.matmul_gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
-  console.log(f.model);
+  console.log(`${f.model}; char-lstm kernels: ${f.char_lstm_kernels}`);
   for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
   console.log(`priming: ${f.prime_pipeline}`);
   if (f.pytorch_setup) console.log(`PyTorch ${f.pytorch_setup.torch_version}, BLAS: ${f.pytorch_setup.blas.join(', ')}`);
