@@ -80,7 +80,17 @@ test('bad files give one clear ModelFileError each', async () => {
   const file = path.join(dir, 'good.safetensors');
   await saveModel(file, makeModel(), vocab);
   const good = fs.readFileSync(file);
-  const { tensors, metadata } = decodeSafetensors(good);
+  // Edited files are re-encoded without the checksum, as files from elsewhere come.
+  const { tensors, metadata: { data_sha256: checksum, ...metadata } } = decodeSafetensors(good);
+  assert.match(checksum, /^[0-9a-f]{64}$/);
+  const flipped = Buffer.from(good);
+  flipped[flipped.length - 3] ^= 0x10;
+  await expectModelFileError(flipped, /checksum.*damaged/);
+  const nan = { ...tensors, 'fc.bias': { shape: tensors['fc.bias'].shape, data: tensors['fc.bias'].data.map((v, i) => (i === 2 ? NaN : v)) } };
+  await expectModelFileError(encodeSafetensors(nan, metadata), /fc\.bias holds NaN or infinite values/);
+  fs.writeFileSync(path.join(dir, 'plain.safetensors'), encodeSafetensors(tensors, metadata));
+  const withoutChecksum = await loadModel(path.join(dir, 'plain.safetensors'), kernels());
+  assert.equal(withoutChecksum.model.config.hidden, 12, 'a file without a checksum (from elsewhere) loads');
   await expectModelFileError(good.subarray(0, good.length - 7), /truncat|length|bytes/i);
   await expectModelFileError(new Uint8Array(0), /.+/);
   const huge = Buffer.from(good);

@@ -6,6 +6,7 @@ import { validateConfig } from './validate-config';
 import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pytorch-names';
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors';
 import { readModelBytes, writeFileAtomic } from './file-io';
+import { dataChecksum } from './checksum';
 
 /**
  * A char-lstm model file is a safetensors file: PyTorch-named tensors (see pytorch-names.ts)
@@ -15,6 +16,7 @@ import { readModelBytes, writeFileAtomic } from './file-io';
  *   config          JSON ModelConfig
  *   vocab           JSON array of the known characters, sorted; the unknown slot is implied last
  *   training        JSON TrainingInfo (optional): how the weights were made
+ *   data_sha256     SHA-256 of the data section (optional: files from elsewhere lack it), checked at load
  */
 export const FORMAT_VERSION = 1;
 
@@ -41,6 +43,11 @@ export interface LoadedModel {
 /** Saves atomically (temporary file, then rename): a crash or full disk leaves the old file. */
 export async function saveModel(path: string, model: CharModel, vocab: Vocab, info: TrainingInfo = {},
   dtype: 'F32' | 'F16' = 'F32'): Promise<void> {
+  await writeFileAtomic(path, encodeModel(model, vocab, info, dtype));
+}
+
+/** The bytes of a model file (see above), checksum included. */
+export function encodeModel(model: CharModel, vocab: Vocab, info: TrainingInfo = {}, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
   if (vocab.size !== model.config.vocabSize) throw new Error(`vocabulary has ${vocab.size} ids but the model ${model.config.vocabSize}`);
   const metadata = {
     format: 'char-lstm',
@@ -49,7 +56,10 @@ export async function saveModel(path: string, model: CharModel, vocab: Vocab, in
     vocab: JSON.stringify(vocab.chars),
     training: JSON.stringify({ ...info, savedAt: info.savedAt ?? new Date().toISOString() }),
   };
-  await writeFileAtomic(path, encodeSafetensors(toPyTorchTensors(model), metadata, dtype));
+  const tensors = toPyTorchTensors(model);
+  // The data section does not depend on the header: encode once to hash it, then with the hash.
+  const data_sha256 = dataChecksum(encodeSafetensors(tensors, metadata, dtype));
+  return encodeSafetensors(tensors, { ...metadata, data_sha256 }, dtype);
 }
 
 /** Loads and validates a model file; every problem is a ModelFileError naming the file. */
@@ -66,6 +76,9 @@ export async function loadModel(path: string, kernels: Kernels): Promise<LoadedM
 /** Decodes model file bytes (already read) into a model on `kernels`. */
 export function decodeModel(bytes: Uint8Array, kernels: Kernels): LoadedModel {
   const { tensors, metadata } = decodeSafetensors(bytes);
+  if (metadata.data_sha256 !== undefined && metadata.data_sha256 !== dataChecksum(bytes)) {
+    throw new ModelFileError('the weights do not match the checksum saved with them (data_sha256): the file is damaged');
+  }
   if (metadata.format !== 'char-lstm') throw new ModelFileError('not a char-lstm model (no "format": "char-lstm" in its metadata)');
   const version = Number(metadata.format_version);
   if (!Number.isInteger(version) || version < 1) throw new ModelFileError(`bad format_version ${JSON.stringify(metadata.format_version)}`);
@@ -86,6 +99,9 @@ export function decodeModel(bytes: Uint8Array, kernels: Kernels): LoadedModel {
   }
   try {
     checkPyTorchTensors(config, tensors);
+    for (const [name, t] of Object.entries(tensors)) {
+      if (!t.data.every(Number.isFinite)) throw new Error(`${name} holds NaN or infinite values`);
+    }
   } catch (e) {
     throw new ModelFileError((e as Error).message);
   }
