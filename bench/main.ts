@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { Vocab } from '../src/core/data/vocab';
 import { loadModel } from '../src/core/model/model-file';
-import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
+import { bestVariant, loadWasmKernels, WASM_DESCRIPTIONS } from '../src/core/nn/kernels/wasm';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { benchCharLstmTraining } from './char-lstm-train';
 import { benchCharLstmInference } from './char-lstm-infer';
@@ -48,8 +48,9 @@ async function bench(): Promise<void> {
   const charLstm2 = await benchCharLstmTraining(loadWasmKernels(), text, vocab, seconds, 2);
   const charLstm = Math.max(charLstm1, charLstm2);
   // The SIMD128 build, as engines without relaxed SIMD run it (the peers read the variable too).
+  const variant = bestVariant();
   let baseline2: number | null = null;
-  if (loadWasmKernels().fused) {
+  if (variant === 'fused') {
     log('char-lstm (wasm, SIMD128 build) training, 2 threads ...');
     process.env.CHAR_LSTM_WASM = 'baseline';
     try {
@@ -93,7 +94,7 @@ async function bench(): Promise<void> {
     char_lstm_1_thread: round(charLstm1),
     char_lstm_2_threads: round(charLstm2),
     // Which build trained (the fused one where relaxed SIMD runs), and the SIMD128 build's 2 threads.
-    char_lstm_kernels: loadWasmKernels().description,
+    char_lstm_kernels: WASM_DESCRIPTIONS[variant],
     char_lstm_2_threads_simd128: baseline2 === null ? null : round(baseline2),
     pytorch_1_thread: torch1.ok ? round(torch1.value.charsPerSec) : null,
     pytorch_2_threads: torch2.ok ? round(torch2.value.charsPerSec) : null,

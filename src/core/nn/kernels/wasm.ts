@@ -68,9 +68,16 @@ export function loadWasmKernels(variant: WasmVariant = 'best'): WasmKernels {
   return new WasmKernels(instance.exports as unknown as WasmExports, which === 'fused');
 }
 
+/** What reports call each build. */
+export const WASM_DESCRIPTIONS = {
+  fused: 'wasm (relaxed SIMD, fused multiply-add)',
+  baseline: 'wasm (SIMD128)',
+} as const;
+
 let best: 'fused' | 'baseline' | undefined;
 
-function bestVariant(): 'fused' | 'baseline' {
+/** The build 'best' loads here (decided once per process; CHAR_LSTM_WASM overrides it). */
+export function bestVariant(): 'fused' | 'baseline' {
   const forced = process.env.CHAR_LSTM_WASM;
   if (forced === 'fused' || forced === 'baseline') return forced;
   if (!best) {
@@ -113,7 +120,7 @@ export class WasmKernels implements Kernels {
 
   /** `fused`: the relaxed-SIMD build, whose matrix products fuse multiply and add. */
   constructor(private readonly w: WasmExports, readonly fused: boolean) {
-    this.description = fused ? 'wasm (relaxed SIMD, fused multiply-add)' : 'wasm (SIMD128)';
+    this.description = WASM_DESCRIPTIONS[fused ? 'fused' : 'baseline'];
     this.top = align16(w.heapBase());
     this.view = new Float32Array(w.memory.buffer);
   }
