@@ -40,7 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<CharLs
   );
   status.showEnabled(settings.current.enabled);
   try {
-    await models.restore();
+    // A run cut short by VS Code closing may have left a better model than the remembered one.
+    if (!(await training.recoverInterruptedRun())) await models.restore();
   } catch (e) {
     void vscode.window.showErrorMessage(`Char LSTM: no model could be loaded: ${(e as Error).message}`);
   }

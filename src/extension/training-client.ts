@@ -3,7 +3,7 @@
  * and turns its messages (and its death) into one promise per run. No vscode import, so it is
  * tested in plain Node against the real worker.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import * as path from 'node:path';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
 import type { TrainEvent, EndEvent } from '../core/train/events';
@@ -20,13 +20,23 @@ export interface RunOutcome {
   bestLoss: number | null;
 }
 
+/** The training worker's heap: room for the largest corpus (64 MiB) several times over. */
+export const WORKER_HEAP_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 2048 };
+
 export class TrainingClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private running: { id: number; handlers: RunHandlers; resolve: (o: RunOutcome) => void; reject: (e: Error) => void } | null = null;
 
-  /** `workerPath`: the bundled dist/train-worker.js. */
-  constructor(private readonly workerPath = path.join(__dirname, 'train-worker.js')) {}
+  /**
+   * `workerPath`: the bundled dist/train-worker.js. `limits`: the worker's JavaScript heap. With a
+   * limit, running out of memory ends the worker alone (Node reports ERR_WORKER_OUT_OF_MEMORY);
+   * without one, V8 would abort the whole extension host. The model's weights and activations live
+   * in WebAssembly memory, outside this limit; the corpus text (up to 64 MiB of UTF-8, twice that
+   * as a JS string) and its ids are inside it.
+   */
+  constructor(private readonly workerPath = path.join(__dirname, 'train-worker.js'),
+    private readonly limits: ResourceLimits = WORKER_HEAP_LIMITS) {}
 
   get busy(): boolean {
     return this.running !== null;
@@ -58,11 +68,11 @@ export class TrainingClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker = new Worker(this.workerPath, { resourceLimits: this.limits });
     worker.on('message', (m: FromWorker) => this.receive(m));
     // A crash (including running out of memory) ends the run with a message; the next run
     // starts a fresh worker.
-    worker.on('error', (e) => this.die(worker, `the training worker crashed: ${e.message}`));
+    worker.on('error', (e) => this.die(worker, describeWorkerError(e, this.limits)));
     worker.on('exit', (code) => this.die(worker, `the training worker stopped unexpectedly (exit code ${code})`));
     this.worker = worker;
     return worker;
@@ -91,4 +101,13 @@ export class TrainingClient {
     this.running = null;
     if (run) action(run);
   }
+}
+
+/** One line for a worker's uncaught error; running out of memory says what to try instead. */
+function describeWorkerError(e: Error, limits: ResourceLimits): string {
+  if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    const limit = limits.maxOldGenerationSizeMb ? ` (its limit is ${limits.maxOldGenerationSizeMb} MB)` : '';
+    return `the training worker ran out of memory${limit}; exclude large files (charLstm.exclude) or train a smaller model`;
+  }
+  return `the training worker crashed: ${e.message}`;
 }

@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { loadModel } from '../core/model/model-file';
-import { createKernels } from '../core/nn/kernels/select';
 import type { ActiveModels } from './active-model';
 import { describeEventLoopDelay, EventLoopDelayMeter } from './event-loop-delay';
 import type { SettingsWatcher } from './settings';
@@ -12,12 +9,14 @@ import type { TrainEvent } from '../core/train/events';
 import type { TrainRequest } from '../protocol/training';
 import type { RunKind } from '../protocol/panel';
 import type { RunHistoryStore } from './panel/run-history';
+import { type Settlement, WorkspaceModelFiles } from './workspace-model-files';
 
 /**
  * "Train on Workspace": runs the worker with a cancellable progress notification and the status
  * bar showing epoch, loss and speed. Each new best of the run is saved as a candidate file; when
- * the run ends (or is cancelled) the candidate becomes the workspace model if it beats the
- * workspace model already there, and is used for completions at once. Until then, and whenever
+ * the run ends (is cancelled, or fails after a checkpoint, or VS Code closed mid-run and starts
+ * again) the candidate becomes the workspace model if it beats the workspace model already
+ * there, and is used for completions at once (see WorkspaceModelFiles). Until then, and whenever
  * anything fails, the model that was active stays active. The "Char LSTM" output channel keeps a
  * report of each run, ending with how late the editor's event loop ran while it trained.
  *
@@ -35,19 +34,45 @@ export class TrainingController implements vscode.Disposable {
   /** What the last LSTM run of this session trained on, and its best validation loss. */
   private lastLstm: { request: Omit<TrainRequest, 'outPath'>; bestLoss: number | null } | null = null;
   private readonly folderWatch = vscode.workspace.onDidChangeWorkspaceFolders(() => this.stateChanged.fire());
+  private readonly files: WorkspaceModelFiles;
 
   constructor(private readonly client: TrainingClient, private readonly models: ActiveModels,
     private readonly settings: SettingsWatcher, private readonly status: StatusBar,
-    private readonly storage: vscode.Uri, private readonly log: vscode.LogOutputChannel,
-    private readonly history: RunHistoryStore) {}
+    storage: vscode.Uri, private readonly log: vscode.LogOutputChannel,
+    private readonly history: RunHistoryStore) {
+    this.files = new WorkspaceModelFiles(storage.fsPath);
+  }
 
   get workspaceModelPath(): string {
-    return path.join(this.storage.fsPath, 'workspace.safetensors');
+    return this.files.workspace;
   }
 
   /** Where the vanilla RNN comparison run saves its best checkpoint. */
   get comparisonModelPath(): string {
-    return path.join(this.storage.fsPath, 'rnn-comparison.safetensors');
+    return this.files.comparison;
+  }
+
+  /**
+   * At start-up: a candidate left by a run that VS Code's closing cut short is settled like a
+   * finished run's. True if it became the workspace model and is now active.
+   */
+  async recoverInterruptedRun(): Promise<boolean> {
+    try {
+      const settled = await this.files.settle();
+      if (settled.kept === 'none') return false;
+      if (settled.kept === 'previous') {
+        this.log.info(`A training run cut short earlier left a checkpoint that was not kept: ${describeKept(settled)}`);
+        return false;
+      }
+      await this.models.load('workspace', this.files.workspace);
+      const message = `a training run cut short when VS Code closed had saved a better model (validation loss ${settled.loss.toFixed(3)} nats/char); completions now use it.`;
+      this.log.info(message);
+      void vscode.window.showInformationMessage(`Char LSTM: ${message}`);
+      return true;
+    } catch (e) {
+      this.log.warn(`Recovering an interrupted training run: ${(e as Error).message}`);
+      return false;
+    }
   }
 
   /** Whether "Compare with vanilla RNN" can start now, and if not why. */
@@ -66,22 +91,28 @@ export class TrainingController implements vscode.Disposable {
     }
     const folders = this.folders();
     if (folders.length === 0) {
-      void vscode.window.showErrorMessage('Char LSTM: open a folder first; training learns from the text of the open folder.');
+      void vscode.window.showErrorMessage(`Char LSTM: ${this.noFolderReason('training learns')}`);
       return;
     }
-    await this.framed('lstm', 'training', () => ` ${this.keeping()}`, async (run) => {
-      await fs.mkdir(this.storage.fsPath, { recursive: true });
-      const candidate = path.join(this.storage.fsPath, 'candidate.safetensors');
-      await fs.rm(candidate, { force: true });
+    // After a failure, what became of the run's best checkpoint (if it had one).
+    let rescued = '';
+    await this.framed('lstm', 'training', () => rescued || ` ${this.keeping()}`, async (run) => {
+      await this.files.prepare(this.files.candidate);
       const { model, config } = this.settings.current.training;
-      const request: TrainRequest = { folders, exclude: this.exclude(), model, config, outPath: candidate };
+      const request: TrainRequest = { folders, exclude: this.exclude(), model, config, outPath: this.files.candidate };
       this.lastLstm = { request: { ...request }, bestLoss: null };
       this.log.info(`Train on Workspace: ${folders.join(', ')}`);
       run.id = this.history.start(model.cell === 'rnn' ? 'rnn' : 'lstm', folderNames(folders));
-      const { outcome, files } = await this.run(run.id, 'Char LSTM', '', request);
-      this.lastLstm.bestLoss = outcome.bestLoss;
-      this.history.end(run.id, outcome.reason);
-      await this.finish(outcome, candidate, files);
+      let result;
+      try {
+        result = await this.run(run.id, 'Char LSTM', '', request);
+      } catch (e) {
+        rescued = await this.rescueCheckpoint();
+        throw e;
+      }
+      this.lastLstm.bestLoss = result.outcome.bestLoss;
+      this.history.end(run.id, result.outcome.reason);
+      await this.finish(result.outcome, result.files);
     });
   }
 
@@ -97,12 +128,11 @@ export class TrainingController implements vscode.Disposable {
     const { model, config } = this.settings.current.training;
     const base = this.lastLstm?.request ?? { folders: this.folders(), exclude: this.exclude(), model, config };
     if (base.folders.length === 0) {
-      void vscode.window.showErrorMessage('Char LSTM: open a folder first; the comparison learns from the text of the open folder.');
+      void vscode.window.showErrorMessage(`Char LSTM: ${this.noFolderReason('the comparison learns')}`);
       return;
     }
     await this.framed('rnn', 'the vanilla RNN comparison', () => '', async (run) => {
-      await fs.mkdir(this.storage.fsPath, { recursive: true });
-      await fs.rm(this.comparisonModelPath, { force: true });
+      await this.files.prepare(this.comparisonModelPath);
       const request: TrainRequest = { ...base, model: { ...base.model, cell: 'rnn' }, outPath: this.comparisonModelPath };
       this.log.info(`Vanilla RNN comparison: ${request.folders.join(', ')}`);
       run.id = this.history.start('rnn', folderNames(request.folders));
@@ -191,8 +221,16 @@ export class TrainingController implements vscode.Disposable {
     this.stateChanged.fire();
   }
 
+  /** The workspace folders on disk: training reads files with Node, which a virtual folder (vscode-vfs://…) is not. */
   private folders(): string[] {
-    return vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+    return vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath) ?? [];
+  }
+
+  /** Why there is nothing to train on: no folder at all, or only virtual ones. */
+  private noFolderReason(what: string): string {
+    return (vscode.workspace.workspaceFolders?.length ?? 0) > 0
+      ? `${what} from files on disk, and this workspace's folders are virtual (${vscode.workspace.workspaceFolders?.[0].uri.scheme}). Completions still work.`
+      : `open a folder first; ${what} from the text of the open folder.`;
   }
 
   private exclude(): string[] {
@@ -212,36 +250,34 @@ export class TrainingController implements vscode.Disposable {
     }
   }
 
-  private async finish(outcome: RunOutcome, candidate: string, files: number): Promise<void> {
+  private async finish(outcome: RunOutcome, files: number): Promise<void> {
     const say = (message: string) => {
       this.log.info(message);
       void vscode.window.showInformationMessage(`Char LSTM: ${message}`);
     };
     const how = { completed: 'finished', cancelled: 'cancelled', 'time-limit': 'reached its time limit', 'early-stop': 'stopped early (no more progress)' }[outcome.reason];
-    if (outcome.bestLoss === null) {
+    const settled = await this.files.settle();
+    if (settled.kept === 'none') {
       say(`training ${how} before its first checkpoint. ${this.keeping()}`);
-      return;
+    } else if (settled.kept === 'previous') {
+      say(`training ${how}: ${describeKept(settled)}.`);
+    } else {
+      await this.models.load('workspace', this.files.workspace);
+      say(`training ${how}; learned ${files} files to a validation loss of `
+        + `${settled.loss.toFixed(3)} nats/char. Completions now use the workspace model.`);
     }
-    const previous = await this.previousWorkspaceLoss();
-    if (previous !== null && previous <= outcome.bestLoss) {
-      say(`training ${how} at validation loss ${outcome.bestLoss.toFixed(3)}, `
-        + `not better than this workspace's model (${previous.toFixed(3)}), which is kept.`);
-      return;
-    }
-    await fs.rename(candidate, this.workspaceModelPath);
-    await this.models.load('workspace', this.workspaceModelPath);
-    say(`training ${how}; learned ${files} files to a validation loss of `
-      + `${outcome.bestLoss.toFixed(3)} nats/char. Completions now use the workspace model.`);
   }
 
-  /** The validation loss of the workspace model saved earlier, or null if there is none (or it is unreadable). */
-  private async previousWorkspaceLoss(): Promise<number | null> {
-    const active = this.models.current;
-    if (active?.source === 'workspace') return active.info.validLoss ?? null;
+  /** After a failed run: keeps its best checkpoint if it beats the workspace model; the message's tail. */
+  private async rescueCheckpoint(): Promise<string> {
     try {
-      return (await loadModel(this.workspaceModelPath, createKernels())).info.validLoss ?? null;
-    } catch {
-      return null;
+      const settled = await this.files.settle();
+      if (settled.kept !== 'candidate') return '';
+      await this.models.load('workspace', this.files.workspace);
+      return ` Its best checkpoint (validation loss ${settled.loss.toFixed(3)} nats/char) was kept: completions now use the workspace model.`;
+    } catch (e) {
+      this.log.warn(`Keeping the failed run's checkpoint: ${(e as Error).message}`);
+      return '';
     }
   }
 
@@ -249,6 +285,13 @@ export class TrainingController implements vscode.Disposable {
     const active = this.models.current;
     return active ? `Completions keep using the ${active.label} model.` : '';
   }
+}
+
+/** Which model was kept and why, for a settlement that kept the previous one. */
+function describeKept(settled: Extract<Settlement, { kept: 'previous' }>): string {
+  return 'damaged' in settled
+    ? `its checkpoint did not load (${settled.damaged}) and was removed; the workspace model is unchanged`
+    : `validation loss ${settled.loss.toFixed(3)}, not better than this workspace's model (${settled.previous.toFixed(3)}), which is kept`;
 }
 
 /** The folders' names, what the panel shows of a run until the worker has read them. */

@@ -11,6 +11,7 @@ import { gatherCorpus, describeSkips, splitCorpus } from '../core/data/corpus';
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
 import { saveModel } from '../core/model/model-file';
+import { describeWriteError } from '../core/model/file-io';
 import { train } from '../core/train/trainer';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
 
@@ -61,10 +62,16 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
       post({ type: 'event', id, event });
     },
     onBest: async (model, best) => {
-      await saveModel(request.outPath, model, vocab, {
-        validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
-        corpus: `${files} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
-      });
+      try {
+        await saveModel(request.outPath, model, vocab, {
+          validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
+          corpus: `${files} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
+        });
+      } catch (e) {
+        // The atomic write left the last checkpoint (if any) whole; training on would only make
+        // more checkpoints that cannot be kept.
+        throw new Error(`could not save the model: ${describeWriteError(request.outPath, e)}`);
+      }
       post({ type: 'saved', id, path: request.outPath, validLoss: best.validLoss });
     },
   });

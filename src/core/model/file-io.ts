@@ -52,3 +52,14 @@ function describeReadError(path: string, error: unknown): ModelFileError {
   if (code === 'EISDIR') return new ModelFileError(`${path} is a folder, not a model file`);
   return new ModelFileError(`cannot read model file ${path}: ${code ?? String(error)}`);
 }
+
+/** One line for a file that could not be written or moved, naming the usual causes in words. */
+export function describeWriteError(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
+    : code === 'EROFS' ? 'the folder is on a read-only file system'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : code === 'ENOENT' || code === 'ENOTDIR' ? 'its folder does not exist'
+          : (error as Error).message ?? String(error);
+  return `${path}: ${why}${code ? ` (${code})` : ''}`;
+}
