@@ -40,3 +40,25 @@ test('values of the wrong type or out of range fall back to defaults instead of 
   assert.equal(s.training.model.cell, 'lstm');
   assert.equal(from({ 'sampling.strategy': 'topk', 'sampling.k': 2.5 }).strategy.kind, 'topk');
 });
+
+test('charLstm.exclude: a list of patterns; non-strings and blank entries are dropped', () => {
+  assert.deepEqual(from({}).exclude, []);
+  assert.deepEqual(from({ exclude: ['drafts/', 3, ' ', '*.csv'] }).exclude, ['drafts/', '*.csv']);
+  assert.deepEqual(from({ exclude: 'drafts/' }).exclude, []);
+});
+
+test('every setting package.json contributes is read, and the manifest declares workspace trust and virtual workspaces', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manifest = require('../package.json');
+  const declared = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^charLstm\./, '')).sort();
+  const read = new Set<string>();
+  for (const strategy of ['greedy', 'temperature', 'topk', 'topp']) {
+    parseSettings((key) => { read.add(key); return key === 'sampling.strategy' ? strategy : undefined; });
+  }
+  assert.deepEqual([...read].sort(), declared);
+  // Loading a model is pure data (safetensors / JSON, no code) and training only reads the
+  // workspace into the extension's own storage: nothing to restrict in an untrusted workspace.
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
+  assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+  assert.match(manifest.capabilities.virtualWorkspaces.description, /Train on Workspace .* needs a folder on disk/);
+});

@@ -18,6 +18,8 @@ export interface Settings {
   /** Milliseconds to wait after a keystroke before computing a completion. */
   debounceMs: number;
   training: { model: Omit<ModelConfig, 'vocabSize'>; config: TrainConfig };
+  /** `.gitignore` patterns training never reads (`charLstm.exclude`), besides `files.exclude`. */
+  exclude: string[];
 }
 
 /** Reads one raw setting by its key below `charLstm.`. */
@@ -40,11 +42,14 @@ export function parseSettings(raw: RawSettings): Settings {
         : kind === 'topp' ? { kind: 'topp', p: num('sampling.p', 0.9, 1e-3, 1), temperature }
           : kind === 'temperature' ? { kind: 'temperature', temperature }
             : { kind: 'greedy' };
-  const languages = raw('languages');
+  const strings = (key: string) => {
+    const v = raw(key);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
+  };
   const t = DEFAULT_TRAIN_CONFIG, m = DEFAULT_MODEL_CONFIG;
   return {
     enabled: bool('enabled', true),
-    languages: Array.isArray(languages) ? languages.filter((l): l is string => typeof l === 'string') : [],
+    languages: strings('languages'),
     strategy,
     maxChars: num('completion.maxChars', 40, 1, 500, true),
     stopAtEndOfLine: bool('completion.stopAtEndOfLine', true),
@@ -69,5 +74,6 @@ export function parseSettings(raw: RawSettings): Settings {
         threads: num('training.threads', t.threads, 0, 64, true),
       },
     },
+    exclude: strings('exclude'),
   };
 }
