@@ -1,21 +1,19 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { ActiveModels } from '../active-model';
 import type { TrainingController } from '../training-controller';
 import type { FromPanel, ToPanel } from '../../protocol/panel';
 import { describeEventLoopDelay, EventLoopDelayMeter } from '../event-loop-delay';
 import { InsidesSource } from './insides-source';
+import { panelHtml } from './panel-html';
 import type { RunHistoryStore } from './run-history';
 
 /**
  * "Char LSTM: Show Panel": one webview beside the editor, revealed if already open, with two tabs
- * (Training, Insides) drawn by dist/webview.js. It speaks only src/protocol/panel.ts. The page is
- * locked down by a Content Security Policy: scripts only with this page's nonce, styles and
- * fonts only from the extension's dist/ and media/ (the only local resource roots), and no
- * 'unsafe-inline'. The toolkit (FAST) styles its elements with constructable stylesheets, which
- * CSP allows; its one <style> element (a feature test for :focus-visible) carries the nonce it
- * reads from `<meta property="csp-nonce">`. uPlot and the views set styles through the CSSOM
- * (element.style), which CSP allows too. Context is
+ * (Training, Insides) drawn by dist/webview.js. It speaks only src/protocol/panel.ts. The page
+ * (panel-html.ts) is locked down by a Content Security Policy. The toolkit (FAST) styles its
+ * elements with constructable stylesheets, which CSP allows; its one <style> element (a feature
+ * test for :focus-visible) carries the nonce it reads from `<meta property="csp-nonce">`. uPlot
+ * and the views set styles through the CSSOM (element.style), which CSP allows too. Context is
  * not retained when hidden: the webview keeps its choices with setState and asks again (`ready`)
  * when shown, and the extension answers with the whole run history.
  * When the panel closes, the log gets a line on how smooth the editor stayed while it was open
@@ -110,31 +108,8 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = makeNonce();
     const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta property="csp-nonce" content="${nonce}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'webview.css')}">
-<link rel="stylesheet" href="${asset('media', 'panel.css')}">
-<title>Char LSTM</title>
-</head>
-<body>
-<div id="app" data-state="loading">Loading the Char LSTM panel…</div>
-<script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
-</body>
-</html>`;
+    return panelHtml({ cspSource: webview.cspSource, asset });
   }
 
   dispose(): void {
@@ -144,9 +119,4 @@ export class PanelHost implements vscode.Disposable {
     this.panel?.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
-}
-
-/** A fresh nonce per page load: 128 random bits, hex. */
-function makeNonce(): string {
-  return randomBytes(16).toString('hex');
 }
