@@ -1,16 +1,16 @@
 // What a person sees when the extension is given bad input in a real VS Code (code-server +
 // chromium, see harness.ts): a workspace with nothing to learn from, a second training while one
-// runs, and a corrupt model file. Each time a notification says what happened and completions
-// keep coming from the model that was active before.
+// runs, a corrupt model file, VS Code killed mid-training, no folder open. Each time a
+// notification says what happened and completions come from the last good model.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { expectedGreedy } from './expected';
 import * as h from './harness';
-import { defaultModel, vsixForThisFile, withVsCode, WORKSPACE } from './session';
+import { defaultModel, vsixForThisFile, withVsCode, WORKSPACE, workspaceStorage } from './session';
 
 const PREFIX = '\nROMEO:\n';
 const FILE = 'shakespeare.txt';
@@ -128,4 +128,63 @@ test('Load Model with a corrupt file shows why and keeps the default model; a go
     t.diagnostic(`after loading good.safetensors: ${await h.waitForStatusBar(vs.page, /Char LSTM: good\.safetensors\b/, 30_000)}`);
     show(t, await h.waitForNotification(vs.page, /completions now use good\.safetensors/, 10_000));
   });
+});
+
+test('VS Code closed mid-training: the next start completes with the run\'s best checkpoint', { timeout: 240_000 }, async (t) => {
+  const settings = {
+    ...GREEDY,
+    'charLstm.training.hidden': 64, 'charLstm.training.layers': 1, 'charLstm.training.epochs': 200,
+    'charLstm.training.validateEvery': 20, 'charLstm.training.maxMinutes': 5,
+  };
+  let vs = await h.startVsCode({ workspace: WORKSPACE, settings, vsix: vsix() });
+  try {
+    await h.waitForStatusBar(vs.page, DEFAULT);
+    await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
+    // The status bar shows a validation loss once the first checkpoint has been saved.
+    t.diagnostic(`before the kill: ${await h.waitForStatusBar(vs.page, /Char LSTM: training .*valid \d/, 120_000)}`);
+    const [storage] = workspaceStorage(vs);
+    assert.ok(storage && existsSync(join(storage, 'candidate.safetensors')), 'the run has a checkpoint on disk');
+    assert.ok(!existsSync(join(storage, 'workspace.safetensors')), 'and no workspace model yet');
+
+    vs = await vs.restart(); // SIGKILL: no deactivate, the worker dies mid-step
+    const n = await h.waitForNotification(vs.page, /cut short when VS Code closed/, 60_000);
+    show(t, n);
+    assert.match(n.message, /had saved a better model \(validation loss \d+\.\d+ nats\/char\); completions now use it\.$/);
+    t.diagnostic(`after the restart: ${await h.waitForStatusBar(vs.page, /Char LSTM: workspace\b/, 30_000)}`);
+    assert.ok(existsSync(join(storage, 'workspace.safetensors')) && !existsSync(join(storage, 'candidate.safetensors')));
+
+    const before = readFileSync(join(vs.workspace, FILE), 'utf8') + PREFIX;
+    await h.openFile(vs.page, FILE);
+    await vs.page.keyboard.press('Control+End');
+    await h.typeText(vs.page, PREFIX);
+    const expected = await expectedGreedy(join(storage, 'workspace.safetensors'), before);
+    assert.equal(await h.waitForStableGhostText(vs.page), expected, 'ghost text is the recovered model\'s greedy completion');
+    await h.screenshot(vs.page, 'bad-input-closed-mid-training');
+  } catch (e) {
+    await h.screenshot(vs.page, 'bad-input-closed-mid-training-failure').catch(() => undefined);
+    console.error(`${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
+});
+
+test('with no folder open, Train on Workspace asks for a folder and the default model stays', { timeout: 120_000 }, async (t) => {
+  const vs = await h.startVsCode({ workspace: null, settings: GREEDY, vsix: vsix() });
+  try {
+    await h.waitForStatusBar(vs.page, DEFAULT);
+    await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
+    const n = await h.waitForNotification(vs.page, /open a folder first/, 30_000);
+    show(t, n);
+    assert.equal(n.severity, 'error');
+    assert.equal(n.message, 'Char LSTM: open a folder first; training learns from the text of the open folder.');
+    assert.match(await h.statusBarText(vs.page), DEFAULT);
+    await h.screenshot(vs.page, 'bad-input-no-folder');
+  } catch (e) {
+    await h.screenshot(vs.page, 'bad-input-no-folder-failure').catch(() => undefined);
+    console.error(`${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
+    throw e;
+  } finally {
+    await vs.stop();
+  }
 });

@@ -17,8 +17,8 @@ export const CODE_SERVER = join(ROOT, '.vscode-test/code-server/node_modules/.bi
 
 
 export interface StartOptions {
-  /** Folder to open; it is copied first, so the original is never written. */
-  workspace: string;
+  /** Folder to open; it is copied first, so the original is never written. null: no folder. */
+  workspace: string | null;
   settings?: Record<string, unknown>;
   /** VSIX to install before the server starts. */
   vsix?: string;
@@ -40,55 +40,90 @@ export interface VsCode {
   /** Every log file under logDir, headed by its path, for a failure's report. */
   readLogs(): string;
   stop(): Promise<void>;
+  /**
+   * Kills the server and its extension hosts at once (SIGKILL, as a crash or a closed laptop
+   * would) and starts VS Code again on the same user data, extensions and workspace.
+   */
+  restart(): Promise<VsCode>;
+}
+
+interface Dirs {
+  scratch: string;
+  home: string;
+  userData: string;
+  extensions: string;
+  profile: string;
+  workspace: string | null;
 }
 
 export async function startVsCode(opts: StartOptions): Promise<VsCode> {
   const scratch = mkdtempSync(join(tmpdir(), 'char-lstm-e2e-'));
-  const dirs = {
+  const dirs: Dirs = {
+    scratch,
     home: join(scratch, 'home'),
     userData: join(scratch, 'user-data'),
     extensions: join(scratch, 'extensions'),
     profile: join(scratch, 'browser'),
-    workspace: join(scratch, basename(opts.workspace)),
+    workspace: opts.workspace === null ? null : join(scratch, basename(opts.workspace)),
   };
   for (const d of [dirs.home, dirs.extensions, dirs.profile, join(dirs.userData, 'User')]) mkdirSync(d, { recursive: true });
-  cpSync(opts.workspace, dirs.workspace, { recursive: true });
+  if (opts.workspace !== null && dirs.workspace !== null) cpSync(opts.workspace, dirs.workspace, { recursive: true });
   writeFileSync(join(dirs.userData, 'User/settings.json'),
     JSON.stringify({ ...BASE_SETTINGS, ...opts.settings }, null, 2));
+  if (opts.vsix) {
+    const r = spawnSync(CODE_SERVER, [...commonArgs(dirs), '--install-extension', opts.vsix], { env: envFor(dirs), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`installing ${opts.vsix} failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  return launch(dirs, opts);
+}
 
-  // So code-server writes nothing into the real home.
-  const env = {
+function commonArgs(dirs: Dirs): string[] {
+  return ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+}
+
+/** So code-server writes nothing into the real home. */
+function envFor(dirs: Dirs): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     HOME: dirs.home,
     XDG_CONFIG_HOME: join(dirs.home, '.config'),
     XDG_DATA_HOME: join(dirs.home, '.local/share'),
     XDG_CACHE_HOME: join(dirs.home, '.cache'),
   };
-  const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
-  if (opts.vsix) {
-    const r = spawnSync(CODE_SERVER, [...common, '--install-extension', opts.vsix], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`installing ${opts.vsix} failed:\n${r.stdout}\n${r.stderr}`);
-  }
+}
 
+/**
+ * Starts code-server and chromium on prepared folders. A restart passes the same `port`: the
+ * browser's workspace id (and so the extension's storageUri) hashes the remote authority,
+ * host:port included, as a desktop VS Code's hashes the folder alone.
+ */
+async function launch(dirs: Dirs, opts: StartOptions, port?: number): Promise<VsCode> {
   const logs: string[] = [];
-  const port = await freePort();
+  port ??= await freePort();
   // detached: setsid, so stop() can end the server and the extension hosts it leaves behind.
   const server = spawn(CODE_SERVER, [
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...common,
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...commonArgs(dirs),
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', dirs.workspace,
-  ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--disable-getting-started-override', ...(dirs.workspace ? [dirs.workspace] : []),
+  ], { env: envFor(dirs), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (server.pid !== undefined) running.add(server.pid);
   server.stdout.on('data', (b: Buffer) => logs.push(`[server] ${b.toString().trimEnd()}`));
   server.stderr.on('data', (b: Buffer) => logs.push(`[server] ${b.toString().trimEnd()}`));
 
   let context: BrowserContext | undefined;
-  const stop = async () => {
+  const kill = async () => {
     await context?.close().catch(() => undefined);
     if (server.pid !== undefined) killGroup(server.pid);
+  };
+  const stop = async () => {
+    await kill();
     // E2E_KEEP=1 leaves the scratch folder (logs, storage, workspace) for a look after a failure.
-    if (process.env.E2E_KEEP) logs.push(`[harness] kept ${scratch}`);
-    else rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+    if (process.env.E2E_KEEP) logs.push(`[harness] kept ${dirs.scratch}`);
+    else rmSync(dirs.scratch, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const restart = async () => {
+    await kill();
+    return launch(dirs, opts, port);
   };
   try {
     const base = `http://127.0.0.1:${port}`;
@@ -104,14 +139,20 @@ export async function startVsCode(opts: StartOptions): Promise<VsCode> {
       if (m.type() === 'error' || m.type() === 'warning') logs.push(`[page ${m.type()}] ${m.text()}`);
     });
     page.on('pageerror', (e) => logs.push(`[page error] ${e.message}`));
-    await page.goto(`${base}/?folder=${encodeURIComponent(dirs.workspace)}`);
-    const ready = opts.readyFile ?? 'shakespeare.txt';
-    await page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${ready}"]`)
-      .waitFor({ timeout: 60_000 });
+    if (dirs.workspace) {
+      await page.goto(`${base}/?folder=${encodeURIComponent(dirs.workspace)}`);
+      const ready = opts.readyFile ?? 'shakespeare.txt';
+      await page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${ready}"]`)
+        .waitFor({ timeout: 60_000 });
+    } else {
+      // ew=true: an empty window, not the last folder.
+      await page.goto(`${base}/?ew=true`);
+      await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+    }
     const logDir = join(dirs.userData, 'logs');
     return {
-      page, workspace: dirs.workspace, userDataDir: dirs.userData, extensionsDir: dirs.extensions,
-      logDir, logs, readLogs: () => readLogs(logDir), stop,
+      page, workspace: dirs.workspace ?? '', userDataDir: dirs.userData, extensionsDir: dirs.extensions,
+      logDir, logs, readLogs: () => readLogs(logDir), stop, restart,
     };
   } catch (e) {
     const report = logs.join('\n');
