@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CorpusError, FILE_SEPARATOR, describeSkips, gatherCorpus, splitCorpus } from '../src/core/data/corpus';
+import {
+  CorpusError, FILE_SEPARATOR, describeExclusions, describeSkips, gatherCorpus, splitCorpus,
+} from '../src/core/data/corpus';
 
 const temps: string[] = [];
 after(() => {
@@ -43,7 +45,7 @@ function buildWorkspace(): string {
     'sub/deeper/generated.ts': 'ignored at any depth below sub/',
     'sub/deeper/ignored-by-root.txt': 'ignored by a root pattern with a slash',
     'data.dat': Buffer.from([0x68, 0x69, 0x00, 0x01, 0x02]),
-    'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9]), // "café" in Latin-1: invalid UTF-8
+    'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9]), // "café" in Latin-1: invalid UTF-8, read as Windows-1252
     'big.txt': 'x'.repeat(2000),
     'empty.txt': '',
     '.env': 'API_KEY=hunter2',
@@ -62,7 +64,7 @@ function buildWorkspace(): string {
   return root;
 }
 
-test('gathers exactly the usable files and reports every skip with its reason', async () => {
+test('gathers exactly the usable files and reports every skip and exclusion with its reason', async () => {
   const root = buildWorkspace();
   const corpus = await gatherCorpus([root], { maxFileBytes: 1000 });
   const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
@@ -73,6 +75,7 @@ test('gathers exactly the usable files and reports every skip with its reason', 
       ['.gitignore', 49], // a .gitignore is text like any other
       ['a.txt', 5],
       ['b.md', 6], // the emoji is one character
+      ['latin1.txt', 4],
       ['loop/real.txt', 4],
       ['sub/.gitignore', 38],
       ['sub/code.ts', 12],
@@ -89,12 +92,31 @@ test('gathers exactly the usable files and reports every skip with its reason', 
       ['data.dat', 'binary'],
       ['id_rsa', 'secret'],
       ['keys/server.pem', 'secret'],
-      ['latin1.txt', 'binary'],
       ['logo.png', 'ignored-name'],
       ['package-lock.json', 'ignored-name'],
     ],
   );
-  assert.ok(corpus.text.includes(`alpha${FILE_SEPARATOR}beta 🎉${FILE_SEPARATOR}real${FILE_SEPARATOR}`));
+  assert.deepEqual(
+    corpus.excluded.map((e) => [rel(e.path), e.folder, e.by]),
+    [
+      ['.git', true, 'pruned folder'],
+      ['debug.log', false, '.gitignore'],
+      ['dist', true, 'pruned folder'],
+      ['loop/link.txt', false, 'symlink'],
+      ['loop/self', false, 'symlink'],
+      ['node_modules', true, 'pruned folder'],
+      ['secret-dir', true, '.gitignore'], // the folder, not each file in it
+      ['sub/deeper/generated.ts', false, 'sub/.gitignore'],
+      ['sub/deeper/ignored-by-root.txt', false, '.gitignore'],
+      ['sub/generated.ts', false, 'sub/.gitignore'],
+      ['sub/only-here.txt', false, 'sub/.gitignore'],
+    ],
+  );
+  assert.deepEqual(
+    corpus.files.filter((f) => f.encoding !== 'utf-8').map((f) => [rel(f.path), f.encoding]),
+    [['latin1.txt', 'windows-1252']],
+  );
+  assert.ok(corpus.text.includes(`alpha${FILE_SEPARATOR}beta 🎉${FILE_SEPARATOR}café${FILE_SEPARATOR}real${FILE_SEPARATOR}`));
   assert.ok(corpus.text.endsWith(`re-included by the nested .gitignore${FILE_SEPARATOR}`));
   assert.equal(corpus.text.length, corpus.files.reduce((n, f) => n + f.chars, 0) + 1 + 2 * corpus.files.length);
   for (const excluded of ['hunter', 'ignored by the', 'ignored folder', 'ignored:', 'ignored at', 'ignored by a', 'module.exports', 'built', '[core]']) {
@@ -102,7 +124,11 @@ test('gathers exactly the usable files and reports every skip with its reason', 
   }
   assert.equal(
     describeSkips(corpus.skipped),
-    'skipped 9 files: 2 binary, 1 too large, 4 secret, 2 ignored by name',
+    'skipped 8 files: 1 binary, 1 too large, 4 secret, 2 ignored by name',
+  );
+  assert.equal(
+    describeExclusions(corpus.excluded),
+    '11 paths excluded: 6 by .gitignore, 3 pruned folders, 2 symlinks not followed',
   );
 });
 
@@ -118,12 +144,13 @@ test('files named explicitly bypass .gitignore, the name list and the per-file c
   );
   assert.deepEqual(explicit.files.map((f) => path.basename(f.path)), ['debug.log', 'logo.png']);
   assert.deepEqual(explicit.skipped.map((s) => [path.basename(s.path), s.reason]), [['.env', 'secret'], ['data.dat', 'binary']]);
+  assert.deepEqual(explicit.excluded, []);
 
   const big = await gatherCorpus([path.join(root, 'big.txt')], { maxFileBytes: 1000 });
   assert.deepEqual(big.files.map((f) => path.basename(f.path)), ['big.txt']);
   await assert.rejects(gatherCorpus([path.join(root, 'big.txt')], { maxFileBytes: 1000, maxTotalBytes: 1000 }), (error: unknown) => {
     assert.ok(error instanceof CorpusError);
-    assert.match(error.message, /^No text files found under .*big\.txt \(skipped 1 file: 1 (too large|over the total limit)\)$/);
+    assert.match(error.message, /^No text files found under .*big\.txt \(skipped 1 file: 1 too large; big\.txt: 2\.0 KiB > 1000 bytes total limit\)$/);
     return true;
   });
 });
@@ -256,9 +283,13 @@ test('Windows and old-Mac line ends become \\n, so the vocabulary has no \\r', a
   assert.equal(corpus.text, `one\ntwo\nthree\n${FILE_SEPARATOR}`);
 });
 
-test('exclude patterns (the editor\'s files.exclude) leave matching files and folders out', async () => {
+test('exclude patterns (the editor\'s files.exclude) leave matching files and folders out, each named in the report', async () => {
   const root = tempDir();
   writeTree(root, { 'keep.txt': 'kept', 'gen/out.txt': 'generated', 'notes/a.log': 'log', 'notes/b.txt': 'b' });
-  const corpus = await gatherCorpus([root], { exclude: ['**/gen', '*.log'] });
+  const corpus = await gatherCorpus([root], { exclude: [{ source: 'files.exclude', patterns: ['**/gen', '*.log'] }] });
   assert.deepEqual(corpus.files.map((f) => path.relative(root, f.path)), ['keep.txt', path.join('notes', 'b.txt')]);
+  assert.deepEqual(
+    corpus.excluded.map((e) => [path.relative(root, e.path), e.folder, e.by]),
+    [['gen', true, 'files.exclude'], [path.join('notes', 'a.log'), false, 'files.exclude']],
+  );
 });

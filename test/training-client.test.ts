@@ -10,7 +10,7 @@ import { TrainingClient } from '../src/extension/training-client';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
-import type { TrainRequest } from '../src/protocol/training';
+import type { CorpusReport, TrainRequest } from '../src/protocol/training';
 import type { TrainEvent } from '../src/core/train/events';
 
 const worker = path.join(__dirname, '..', 'dist', 'train-worker.js');
@@ -45,12 +45,28 @@ test('a run gathers the folder, trains, reports events and saves a loadable best
   const out = path.join(root, 'a.safetensors');
   const events: TrainEvent[] = [];
   let corpusFiles = 0;
-  const outcome = await client.train(request(workspace({ 'a.txt': 'to be or not to be, that is the question\n'.repeat(60), 'b.bin': Buffer.from([0, 1, 2]) }), out, 3), {
-    onCorpus: (files) => { corpusFiles = files; },
+  let report: CorpusReport | undefined;
+  const folder = workspace({
+    'a.txt': 'to be or not to be, that is the question\n'.repeat(60), 'b.bin': Buffer.from([0, 1, 2]),
+    'c.txt': Buffer.from('caf\xe9\n', 'latin1'), '.gitignore': 'gen/\n',
+  });
+  fs.mkdirSync(path.join(folder, 'gen'));
+  const outcome = await client.train({ ...request(folder, out, 3), exclude: [{ source: 'files.exclude', patterns: ['.gitignore'] }] }, {
+    onCorpus: (files, _chars, _skipped, r) => { corpusFiles = files; report = r; },
     onEvent: (e) => events.push(e),
   });
   assert.equal(outcome.reason, 'completed');
-  assert.equal(corpusFiles, 1);
+  assert.equal(corpusFiles, 2);
+  assert.deepEqual(report, {
+    skippedFiles: [
+      { path: 'b.bin', reason: 'ignored by name' },
+      { path: '.gitignore', reason: 'excluded by files.exclude' },
+      { path: 'gen/', reason: 'excluded by .gitignore' },
+    ],
+    skippedFilesMore: 0,
+    excluded: '2 paths excluded: 1 by .gitignore, 1 by files.exclude',
+    encodings: '1 file read as Windows-1252',
+  });
   assert.ok(outcome.bestLoss !== null && outcome.bestLoss < Math.log(20));
   assert.ok(events.some((e) => e.kind === 'validation'));
   const loaded = await loadModel(out, createKernels());

@@ -1,7 +1,9 @@
 import { promises as fs, constants } from 'fs';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
-import { type Corpus, describeSkips, gatherCorpus, splitCorpus } from '../core/data/corpus';
+import {
+  type Corpus, describeEncodings, describeExclusions, describeSkips, gatherCorpus, splitCorpus,
+} from '../core/data/corpus';
 import { Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
@@ -70,8 +72,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
     let corpus: Corpus | null = await gatherCorpus(inputs, { signal: controller.signal });
     const chars = corpus.files.reduce((n, f) => n + f.chars, 0);
-    reporter.line(`read ${plural(corpus.files.length, 'file')}, `
-      + `${formatCount(chars)} chars; ${describeSkips(corpus.skipped)}`);
+    reporter.line([`read ${plural(corpus.files.length, 'file')}, ${formatCount(chars)} chars`, describeSkips(corpus.skipped),
+      describeExclusions(corpus.excluded), describeEncodings(corpus.files)].filter((part) => part !== '').join('; '));
     let texts: { train: string; valid: string } | null = splitCorpus(corpus.text, VALID_FRACTION);
     // Two code points lie within the first four UTF-16 units: no array of the whole held-out text.
     if ([...texts.valid.slice(0, 4)].length < 2) {

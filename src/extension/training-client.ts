@@ -5,11 +5,12 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
+import type { CorpusReport, FromWorker, ToWorker, TrainRequest } from '../protocol/training';
 import type { TrainEvent, EndEvent } from '../core/train/events';
 
 export interface RunHandlers {
-  onCorpus?: (files: number, chars: number, skipped: string) => void;
+  /** `skipped` is the one-line summary; `report` lists what was left out and the encodings read. */
+  onCorpus?: (files: number, chars: number, skipped: string, report: CorpusReport) => void;
   onEvent?: (event: TrainEvent) => void;
   onSaved?: (path: string, validLoss: number) => void;
 }
@@ -88,7 +89,11 @@ export class TrainingClient {
     const run = this.running;
     if (!run || m.id !== run.id) return; // a late message from an earlier run
     switch (m.type) {
-      case 'corpus': run.handlers.onCorpus?.(m.files, m.chars, m.skipped); break;
+      case 'corpus': {
+        const { skippedFiles, skippedFilesMore, excluded, encodings } = m;
+        run.handlers.onCorpus?.(m.files, m.chars, m.skipped, { skippedFiles, skippedFilesMore, excluded, encodings });
+        break;
+      }
       case 'event': run.handlers.onEvent?.(m.event); break;
       case 'saved': run.handlers.onSaved?.(m.path, m.validLoss); break;
       case 'finished': this.settle((r) => r.resolve({ reason: m.reason, bestLoss: m.bestLoss })); break;

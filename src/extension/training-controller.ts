@@ -6,7 +6,7 @@ import type { SettingsWatcher } from './settings';
 import { StatusBar } from './status-bar';
 import type { TrainingClient, RunOutcome } from './training-client';
 import type { TrainEvent } from '../core/train/events';
-import type { TrainRequest } from '../protocol/training';
+import type { CorpusReport, TrainRequest } from '../protocol/training';
 import type { RunKind } from '../protocol/panel';
 import type { RunHistoryStore } from './panel/run-history';
 import { type Settlement, WorkspaceModelFiles } from './workspace-model-files';
@@ -190,9 +190,10 @@ export class TrainingController implements vscode.Disposable {
         this.status.showTraining(`${statusPrefix}reading the workspace...`);
         let done = 0;
         return this.client.train(request, {
-          onCorpus: (n, chars, skipped) => {
+          onCorpus: (n, chars, skipped, report) => {
             files = n;
             this.log.info(`read ${n} files, ${chars.toLocaleString('en')} chars (${skipped})`);
+            this.reportLeftOut(report);
             this.history.corpus(runId, `${n} files, ${chars.toLocaleString('en')} chars`);
             progress.report({ message: `training on ${n} files (${chars.toLocaleString('en')} chars; ${skipped})` });
           },
@@ -233,9 +234,19 @@ export class TrainingController implements vscode.Disposable {
       : `open a folder first; ${what} from the text of the open folder.`;
   }
 
-  private exclude(): string[] {
-    return Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {})
+  /** The editor's files.exclude (patterns switched on) and charLstm.exclude, named for the report of what was left out. */
+  private exclude(): TrainRequest['exclude'] {
+    const patterns = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {})
       .filter(([, on]) => on === true).map(([glob]) => glob);
+    return [{ source: 'files.exclude', patterns }, { source: 'charLstm.exclude', patterns: this.settings.current.exclude }];
+  }
+
+  /** The training report's list of what was not read, and why; and what was not read as UTF-8. */
+  private reportLeftOut(report: CorpusReport): void {
+    if (report.excluded) this.log.info(report.excluded);
+    if (report.encodings) this.log.info(report.encodings);
+    for (const { path: p, reason } of report.skippedFiles) this.log.info(`  not read: ${p}: ${reason}`);
+    if (report.skippedFilesMore > 0) this.log.info(`  not read: ${report.skippedFilesMore} more`);
   }
 
   /** The output channel's lines for a run's start, validations and end (steps only move the status bar). */

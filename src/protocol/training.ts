@@ -3,6 +3,7 @@
  * import these types; every message names the run it belongs to (`id`), so a late message from a
  * cancelled run can never be mistaken for the current one.
  */
+import type { ExcludeRules } from '../core/data/corpus';
 import type { ModelConfig } from '../core/model/config';
 import type { TrainConfig } from '../core/train/config';
 import type { EndEvent, TrainEvent } from '../core/train/events';
@@ -10,8 +11,11 @@ import type { EndEvent, TrainEvent } from '../core/train/events';
 export interface TrainRequest {
   /** Folders to learn from (the workspace folders). */
   folders: string[];
-  /** gitignore-style patterns to leave out (the editor's files.exclude). */
-  exclude: string[];
+  /**
+   * Rule sets of gitignore-style patterns to leave out, each named for the report
+   * (`{ source: 'files.exclude', patterns }`, `{ source: 'charLstm.exclude', patterns }`).
+   */
+  exclude: ExcludeRules[];
   model: Omit<ModelConfig, 'vocabSize'>;
   config: TrainConfig;
   /** Where each new best checkpoint is saved, atomically. */
@@ -23,9 +27,27 @@ export type ToWorker =
   | { type: 'train'; id: number; request: TrainRequest }
   | { type: 'cancel'; id: number };
 
+/** What the worker read and left out, beyond the counts: for the output channel's report of a run. */
+export interface CorpusReport {
+  /**
+   * Skipped files first (secret, binary, too large…, in path order), then paths excluded by
+   * rules (.gitignore, files.exclude, charLstm.exclude, pruned folders, symlinks), at most 500.
+   * `path` is relative to its workspace folder ('/'-separated; folders end in '/'; prefixed by the
+   * folder's name when there are several); `reason` is a phrase, e.g. "secret",
+   * "too large (600 MiB > 1 MiB limit)", "excluded by sub/.gitignore".
+   */
+  skippedFiles: { path: string; reason: string }[];
+  /** How many more skipped or excluded paths there were than `skippedFiles` lists. */
+  skippedFilesMore: number;
+  /** e.g. "14 paths excluded: 10 by .gitignore, 2 by files.exclude, 1 pruned folder, 1 symlink not followed"; '' if none. */
+  excluded: string;
+  /** Files not read as plain UTF-8, e.g. "3 files read as Windows-1252, 1 as UTF-16LE"; '' if every file was UTF-8. */
+  encodings: string;
+}
+
 /** Worker → extension. */
 export type FromWorker =
-  | { type: 'corpus'; id: number; files: number; chars: number; skipped: string }
+  | ({ type: 'corpus'; id: number; files: number; chars: number; skipped: string } & CorpusReport)
   | { type: 'event'; id: number; event: TrainEvent }
   | { type: 'saved'; id: number; path: string; validLoss: number }
   | { type: 'finished'; id: number; reason: EndEvent['reason']; bestLoss: number | null }

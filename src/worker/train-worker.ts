@@ -7,7 +7,9 @@
 import { parentPort } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import * as path from 'node:path';
-import { gatherCorpus, describeSkips, splitCorpus } from '../core/data/corpus';
+import {
+  describeEncodings, describeExclusions, describeSkips, gatherCorpus, listSkippedPaths, splitCorpus,
+} from '../core/data/corpus';
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
 import { saveModel } from '../core/model/model-file';
@@ -20,6 +22,8 @@ if (!port) throw new Error('train-worker must run in a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
 lowerThisThreadsPriority();
 const runs = new Map<number, AbortController>();
+/** The report lists this many skipped or excluded paths at most, and counts the rest. */
+const SKIPPED_FILES_LISTED = 500;
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
@@ -45,7 +49,12 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
     if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
     throw e;
   }
-  post({ type: 'corpus', id, files: corpus.files.length, chars: corpus.text.length, skipped: describeSkips(corpus.skipped) });
+  const { lines, more } = listSkippedPaths(corpus, request.folders, SKIPPED_FILES_LISTED);
+  post({
+    type: 'corpus', id, files: corpus.files.length, chars: corpus.text.length, skipped: describeSkips(corpus.skipped),
+    skippedFiles: lines, skippedFilesMore: more, excluded: describeExclusions(corpus.excluded),
+    encodings: describeEncodings(corpus.files),
+  });
   let texts: { train: string; valid: string } | null = splitCorpus(corpus.text);
   if (texts.valid.length < 2 || texts.train.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
   const vocab = Vocab.fromText(corpus.text);

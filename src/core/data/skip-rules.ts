@@ -1,7 +1,8 @@
 /**
- * Rules for what never goes into a training corpus, decided before anything is
- * read: name-based lists (a file's or folder's own name, case-insensitive) and
- * the workspace's `.gitignore` files.
+ * Rules for what never goes into a training corpus, mostly decided before anything is
+ * read: name-based lists (a file's or folder's own name, case-insensitive), the
+ * workspace's `.gitignore` files and the user's exclude settings; one check of the
+ * text itself (a PEM private key, whatever the file is called).
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -20,19 +21,45 @@ const PRUNED_DIRS = new Set([
   '.venv', 'venv', '.gradle', '.turbo', '.parcel-cache', 'coverage',
 ]);
 
-/** Exact file names (lower case) that hold credentials. */
+/**
+ * Exact file names (lower case) that hold credentials: package-registry and HTTP logins, database
+ * password files, git's stored credentials, cloud CLIs' keys, and the usual names of secret
+ * stores and kubeconfigs. (Dotenv files are a prefix, below.)
+ */
 const SECRET_NAMES = new Set([
-  '.env', '.npmrc', '.netrc', '_netrc', '.pypirc', '.pgpass', '.htpasswd',
-  '.git-credentials', '.dockercfg', 'secrets.json', 'secrets.yaml', 'secrets.yml',
+  '.npmrc', '.yarnrc', '.yarnrc.yml', '.netrc', '_netrc', '.pypirc', '.pgpass', '.my.cnf',
+  '.htpasswd', '.git-credentials', '.dockercfg', '.boto', '.s3cfg', '.vault-token', 'kubeconfig',
+  'secrets.json', 'secrets.yaml', 'secrets.yml', 'secrets.toml', '.secrets', 'wp-config.php',
 ]);
 
-/** File-name prefixes (lower case) that hold credentials: `.env.local`, `id_rsa.pub`, `credentials.json`… */
-const SECRET_PREFIXES = ['.env.', 'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'credentials'];
+/**
+ * File-name prefixes (lower case) that hold credentials: `.env*` (`.env`, `.env.local`, direnv's
+ * `.envrc`; an `.env.example` is lost, which is cheap), `id_rsa.pub`, `id_ed25519_sk`,
+ * `credentials.json`, `credentials.yml.enc`… (`id_*` as a whole would also catch
+ * source files such as `id_utils.py`, so only the key types ssh-keygen writes are listed.)
+ */
+const SECRET_PREFIXES = ['.env', 'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_xmss', 'credentials'];
 
-/** Extensions (lower case, with the dot) of key and certificate stores. */
+/** Extensions (lower case, with the dot) of keys, certificates, key stores, password databases and Terraform secrets. */
 const SECRET_EXTENSIONS = new Set([
-  '.pem', '.key', '.p12', '.pfx', '.jks', '.keystore', '.ppk', '.kdbx', '.gpg', '.asc',
+  '.pem', '.key', '.p8', '.p12', '.pfx', '.pkcs12', '.jks', '.jceks', '.keystore', '.ppk',
+  '.crt', '.cer', '.der', '.p7b', '.csr',
+  '.kdbx', '.kdb', '.keychain', '.gpg', '.pgp', '.asc', '.ovpn',
+  '.tfvars', '.tfstate',
 ]);
+
+/** Name endings (lower case) that hold credentials beyond the extension: Terraform state backups. */
+const SECRET_SUFFIXES = ['.tfstate.backup'];
+
+/** JSON files named like a cloud service-account key (`serviceAccountKey.json`, `service-account-prod.json`). */
+const SECRET_JSON_PREFIXES = ['serviceaccount', 'service-account', 'service_account'];
+
+/**
+ * Folders (lower case) that hold keys and credentials: ssh and GnuPG keys, cloud CLIs' logins,
+ * kubeconfigs, Docker registry logins, `pass` stores. Met when a home folder is opened as a
+ * workspace; never walked, and refused as an input folder.
+ */
+const SECRET_DIRS = new Set(['.ssh', '.gnupg', '.aws', '.azure', '.kube', '.docker', '.password-store']);
 
 /**
  * Extensions skipped as `ignored-name`: binary formats (most would also fail the
@@ -78,8 +105,23 @@ export function isSecretName(name: string): boolean {
   return (
     SECRET_NAMES.has(lower) ||
     SECRET_PREFIXES.some((prefix) => lower.startsWith(prefix)) ||
-    SECRET_EXTENSIONS.has(extensionOf(lower))
+    SECRET_EXTENSIONS.has(extensionOf(lower)) ||
+    SECRET_SUFFIXES.some((suffix) => lower.endsWith(suffix)) ||
+    (lower.endsWith('.json') && SECRET_JSON_PREFIXES.some((prefix) => lower.startsWith(prefix)))
   );
+}
+
+/** True for a folder name that holds keys or credentials (`.ssh`, `.aws`, …). */
+export function isSecretDir(name: string): boolean {
+  return SECRET_DIRS.has(name.toLowerCase());
+}
+
+/**
+ * True for text holding a PEM private key (`-----BEGIN RSA PRIVATE KEY-----`, `OPENSSH`, `EC`,
+ * `ENCRYPTED`, plain PKCS#8…), whatever the file is called.
+ */
+export function holdsPrivateKey(text: string): boolean {
+  return /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text);
 }
 
 /** True for a known binary or machine-generated file, by name alone. */
@@ -98,30 +140,67 @@ function extensionOf(lowerName: string): string {
   return dot > 0 ? lowerName.slice(dot) : '';
 }
 
-/** A `.gitignore`'s rules and the folder its patterns are relative to. */
+/** A set of gitignore-style rules, the folder its patterns are relative to, and where it came from. */
 export interface IgnoreScope {
   dir: string;
   rules: Ignore;
+  /** For the report: the `.gitignore`'s path relative to the walked input folder (`.gitignore`, `sub/.gitignore`). */
+  source: string;
 }
 
 /** `scopes` plus the `.gitignore` in `dir`; an unreadable one excludes nothing. */
-export async function withGitignore(dir: string, scopes: readonly IgnoreScope[]): Promise<readonly IgnoreScope[]> {
+export async function withGitignore(dir: string, scopes: readonly IgnoreScope[], source: string): Promise<readonly IgnoreScope[]> {
   try {
     const rules = ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8'));
-    return [...scopes, { dir, rules }];
+    return [...scopes, { dir, rules, source }];
   } catch {
     return scopes;
   }
 }
 
-/** Git's precedence: the deepest `.gitignore` with a matching rule (ignore or `!` re-include) decides. */
-export function isGitIgnored(full: string, isDir: boolean, scopes: readonly IgnoreScope[]): boolean {
+/**
+ * Git's precedence: the deepest `.gitignore` with a matching rule (ignore or `!` re-include)
+ * decides. The source of the `.gitignore` that ignores the path, or null if it is not ignored.
+ */
+export function gitIgnoredBy(full: string, isDir: boolean, scopes: readonly IgnoreScope[]): string | null {
   for (let i = scopes.length - 1; i >= 0; i--) {
-    // `ignore` wants '/'-separated paths relative to the .gitignore's folder; a trailing '/' marks a folder.
-    const relative = path.relative(scopes[i].dir, full).split(path.sep).join('/') + (isDir ? '/' : '');
-    const result = scopes[i].rules.test(relative);
-    if (result.ignored) return true;
-    if (result.unignored) return false;
+    const result = scopes[i].rules.test(relativeForIgnore(scopes[i].dir, full, isDir));
+    if (result.ignored) return scopes[i].source;
+    if (result.unignored) return null;
   }
-  return false;
+  return null;
+}
+
+/** `ignore` wants '/'-separated paths relative to the rules' folder; a trailing '/' marks a folder. */
+export function relativeForIgnore(dir: string, full: string, isDir: boolean): string {
+  return path.relative(dir, full).split(path.sep).join('/') + (isDir ? '/' : '');
+}
+
+/**
+ * Gitignore-style patterns from a setting, with VS Code's `{a,b}` alternatives expanded (gitignore
+ * has none; `*.{js,map}` is common in `files.exclude`). An unclosed `{` is literal.
+ */
+export function expandBraces(pattern: string): string[] {
+  const open = pattern.indexOf('{');
+  if (open < 0) return [pattern];
+  let depth = 0;
+  const commas: number[] = [];
+  for (let i = open; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '{') depth++;
+    else if (c === ',' && depth === 1) commas.push(i);
+    else if (c === '}' && --depth === 0) {
+      if (commas.length === 0) return expandBraces(pattern.slice(i + 1)).map((rest) => pattern.slice(0, i + 1) + rest);
+      const bounds = [open, ...commas, i];
+      const rests = expandBraces(pattern.slice(i + 1));
+      const out: string[] = [];
+      for (let k = 0; k + 1 < bounds.length; k++) {
+        for (const alternative of expandBraces(pattern.slice(bounds[k] + 1, bounds[k + 1]))) {
+          for (const rest of rests) out.push(pattern.slice(0, open) + alternative + rest);
+        }
+      }
+      return out;
+    }
+  }
+  return [pattern]; // an unclosed '{' is literal
 }
