@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CorpusError, FILE_SEPARATOR, gatherCorpus } from '../src/core/data/corpus';
 import {
-  CorpusError, FILE_SEPARATOR, describeEncodings, describeExclusions, describeSkip, describeSkips, formatBytes,
-  gatherCorpus, listSkippedPaths,
-} from '../src/core/data/corpus';
+  describeEncodings, describeExclusions, describeSkip, describeSkips, formatBytes, listSkippedPaths,
+} from '../src/core/data/left-out';
 import { decodeBytes } from '../src/core/data/text-decoding';
 import { expandBraces, isSecretDir, isSecretName } from '../src/core/data/skip-rules';
 

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  CorpusError, FILE_SEPARATOR, describeExclusions, describeSkips, gatherCorpus, splitCorpus,
-} from '../src/core/data/corpus';
+import { CorpusError, FILE_SEPARATOR, gatherCorpus, splitCorpus } from '../src/core/data/corpus';
+import { describeExclusions, describeSkips } from '../src/core/data/left-out';
 
 const temps: string[] = [];
 after(() => {

@@ -1,9 +1,8 @@
 import { promises as fs, constants } from 'fs';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
-import {
-  type Corpus, describeEncodings, describeExclusions, describeSkips, gatherCorpus, splitCorpus,
-} from '../core/data/corpus';
+import { type Corpus, gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { describeEncodings, describeExclusions, describeSkips } from '../core/data/left-out';
 import { Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';

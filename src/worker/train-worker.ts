@@ -7,9 +7,8 @@
 import { parentPort } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import * as path from 'node:path';
-import {
-  describeEncodings, describeExclusions, describeSkips, gatherCorpus, listSkippedPaths, splitCorpus,
-} from '../core/data/corpus';
+import { gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { describeEncodings, describeExclusions, describeSkips, listSkippedPaths } from '../core/data/left-out';
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
 import { saveModel } from '../core/model/model-file';

@@ -23,57 +23,26 @@
  *   byte-order mark, legacy Windows-1252); each file's encoding is in `Corpus.files`.
  * - Empty files contribute nothing and are left out silently.
  *
- * Reading is bounded: a file is opened without following a link or blocking (a FIFO
- * that replaced a file after the walk is refused, not waited on), its size comes from
- * the open handle before anything is read, and no more than the limit + 1 bytes are
- * ever read, so a file that grows while being read is 'too-large', not a memory spike.
+ * Reading is bounded (read-file.ts): no link followed, no FIFO waited on, never more
+ * than the limit + 1 bytes read. What is left out, and why, is told by left-out.ts.
  *
  * Everything below is deterministic: files are sorted by path (UTF-16 code unit
  * order, not locale order), and `maxTotalBytes` keeps a prefix of that order.
  */
-import { constants, promises as fs, type Stats } from 'fs';
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import {
   type IgnoreScope, expandBraces, gitIgnoredBy, holdsPrivateKey, isIgnoredName, isPrunedDir, isSecretDir, isSecretName,
   relativeForIgnore, withGitignore,
 } from './skip-rules';
-import { decodeBytes, ENCODING_LABELS, type TextEncoding } from './text-decoding';
+import {
+  describeExclusions, describeSkips, EXCLUDED_BY, formatBytes, type ExcludedPath, type SkippedPath, type SkipReason,
+} from './left-out';
+import { failure, readText } from './read-file';
+import type { TextEncoding } from './text-decoding';
 
 export type { TextEncoding } from './text-decoding';
-
-export type SkipReason =
-  | 'binary' | 'unknown-encoding' | 'too-large' | 'secret' | 'ignored-name' | 'unreadable' | 'vanished' | 'total-limit';
-
-/** A file (or, for 'secret' and 'unreadable', a folder) considered and rejected. */
-export interface SkippedPath {
-  path: string;
-  reason: SkipReason;
-  /** What a person needs beyond the reason, e.g. "600 MiB > 1 MiB limit", "EACCES", "holds a private key". */
-  detail?: string;
-}
-
-/** A file or folder the walk did not enter, and which rule left it out. */
-export interface ExcludedPath {
-  path: string;
-  folder: boolean;
-  /**
-   * The `.gitignore` that ignores it, relative to its input folder ('.gitignore', 'sub/.gitignore');
-   * the `source` of the exclude set that matched ('files.exclude', 'charLstm.exclude');
-   * or one of EXCLUDED_BY's values.
-   */
-  by: string;
-}
-
-/** `ExcludedPath.by` for what no rule set names. */
-export const EXCLUDED_BY = {
-  /** A dependency, build or cache folder (node_modules, dist, .git, …), never walked. */
-  pruned: 'pruned folder',
-  /** A symbolic link met during a walk, never followed. */
-  symlink: 'symlink',
-  /** A FIFO, socket or device met during a walk, never opened. */
-  special: 'special file',
-} as const;
 
 export interface Corpus {
   /** Files whose text is in `text`, in that order; `chars` counts code points (not UTF-16 units). */
@@ -226,149 +195,6 @@ export function splitCorpus(text: string, validFraction = 0.1): { train: string;
   return { train: text.slice(0, cut), valid: text.slice(cut) };
 }
 
-const REASON_LABELS: Record<SkipReason, string> = {
-  'binary': 'binary',
-  'unknown-encoding': 'in an unknown encoding',
-  'too-large': 'too large',
-  'secret': 'secret',
-  'ignored-name': 'ignored by name',
-  'unreadable': 'unreadable',
-  'vanished': 'gone before it was read',
-  'total-limit': 'over the total size limit',
-};
-
-/** One line for the user, e.g. "skipped 3 files: 2 binary, 1 secret"; "no files skipped" when empty. */
-export function describeSkips(skipped: readonly { reason: SkipReason }[]): string {
-  if (skipped.length === 0) return 'no files skipped';
-  const counts = new Map<SkipReason, number>();
-  for (const { reason } of skipped) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  // Fixed reason order (the label table's), so the line does not depend on the walk order.
-  const details = (Object.keys(REASON_LABELS) as SkipReason[])
-    .filter((reason) => counts.has(reason))
-    .map((reason) => `${counts.get(reason)} ${REASON_LABELS[reason]}`);
-  return `skipped ${plural(skipped.length, 'file')}: ${details.join(', ')}`;
-}
-
-/** Why one path was skipped, e.g. "too large (600 MiB > 1 MiB limit)", "secret". */
-export function describeSkip(skip: Pick<SkippedPath, 'reason' | 'detail'>): string {
-  return skip.detail === undefined ? REASON_LABELS[skip.reason] : `${REASON_LABELS[skip.reason]} (${skip.detail})`;
-}
-
-/**
- * One line for the user, e.g. "14 paths excluded: 10 by .gitignore, 2 by files.exclude, 1 pruned
- * folder, 1 symlink not followed"; '' when nothing was excluded. Every `.gitignore` counts as one source.
- */
-export function describeExclusions(excluded: readonly Pick<ExcludedPath, 'by'>[]): string {
-  if (excluded.length === 0) return '';
-  const counts = new Map<string, number>();
-  for (const { by } of excluded) {
-    const key = isGitignoreSource(by) ? '.gitignore' : by;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  const special: Record<string, [string, string]> = {
-    [EXCLUDED_BY.pruned]: ['pruned folder', 'pruned folders'],
-    [EXCLUDED_BY.symlink]: ['symlink not followed', 'symlinks not followed'],
-    [EXCLUDED_BY.special]: ['special file', 'special files'],
-  };
-  // Rule sets first (.gitignore, then the settings in name order), then the fixed kinds.
-  const keys = [...counts.keys()].sort((a, b) =>
-    rank(a) - rank(b) || compareStrings(a, b));
-  function rank(key: string): number {
-    return key === '.gitignore' ? 0 : key in special ? 2 + Object.keys(special).indexOf(key) : 1;
-  }
-  const details = keys.map((key) => {
-    const n = counts.get(key)!;
-    return key in special ? `${n} ${special[key][n === 1 ? 0 : 1]}` : `${n} by ${key}`;
-  });
-  return `${plural(excluded.length, 'path')} excluded: ${details.join(', ')}`;
-}
-
-/** Why one path was left out, e.g. "excluded by sub/.gitignore", "symlink, not followed". */
-export function describeExclusion(by: string): string {
-  switch (by) {
-    case EXCLUDED_BY.pruned: return 'not walked (dependency, build or version-control folder)';
-    case EXCLUDED_BY.symlink: return 'symlink, not followed';
-    case EXCLUDED_BY.special: return 'not a regular file (FIFO, socket or device)';
-    default: return `excluded by ${by}`;
-  }
-}
-
-/**
- * One line for the user about files not read as plain UTF-8, e.g. "3 files read as Windows-1252,
- * 1 as UTF-16LE"; '' when every file was UTF-8.
- */
-export function describeEncodings(files: readonly { encoding: TextEncoding }[]): string {
-  const counts = new Map<TextEncoding, number>();
-  for (const { encoding } of files) if (encoding !== 'utf-8') counts.set(encoding, (counts.get(encoding) ?? 0) + 1);
-  const details = (Object.keys(ENCODING_LABELS) as TextEncoding[])
-    .filter((encoding) => counts.has(encoding))
-    .map((encoding, i) => i === 0
-      ? `${plural(counts.get(encoding)!, 'file')} read as ${ENCODING_LABELS[encoding]}`
-      : `${counts.get(encoding)} as ${ENCODING_LABELS[encoding]}`);
-  return details.join(', ');
-}
-
-/** Entries of listSkippedPaths. */
-export interface SkippedPathLine {
-  /** Relative to its input folder, '/'-separated, folders ending in '/'; prefixed by the folder's name when there are several. */
-  path: string;
-  /** describeSkip's or describeExclusion's text. */
-  reason: string;
-}
-
-/**
- * Everything left out, for a report to list: the skipped files first (what a person most needs to
- * see: secrets, binaries, files too large), then the excluded paths, each in path order; at most
- * `limit` lines, and how many more there were.
- */
-export function listSkippedPaths(
-  corpus: Pick<Corpus, 'skipped' | 'excluded'>, inputs: readonly string[], limit = 500,
-): { lines: SkippedPathLine[]; more: number } {
-  const all = corpus.skipped.length + corpus.excluded.length;
-  const lines: SkippedPathLine[] = [];
-  for (const skip of corpus.skipped) {
-    if (lines.length >= limit) break;
-    lines.push({ path: displayPath(skip.path, false, inputs), reason: describeSkip(skip) });
-  }
-  for (const exclusion of corpus.excluded) {
-    if (lines.length >= limit) break;
-    lines.push({ path: displayPath(exclusion.path, exclusion.folder, inputs), reason: describeExclusion(exclusion.by) });
-  }
-  return { lines, more: all - lines.length };
-}
-
-/** `file` relative to the input folder holding it ('/'-separated), prefixed by that folder's name when there are several. */
-function displayPath(file: string, folder: boolean, inputs: readonly string[]): string {
-  const resolved = path.resolve(file);
-  let best: string | null = null;
-  for (const input of inputs) {
-    const root = path.resolve(input);
-    if ((resolved === root || resolved.startsWith(root.endsWith(path.sep) ? root : root + path.sep))
-      && (best === null || root.length > best.length)) best = root;
-  }
-  if (best === null) return file.split(path.sep).join('/') + (folder ? '/' : '');
-  const relative = path.relative(best, resolved).split(path.sep).join('/');
-  const shown = inputs.length > 1 || relative === '' ? [path.basename(best), relative].filter(Boolean).join('/') : relative;
-  return shown + (folder ? '/' : '');
-}
-
-/** "1 MiB", "600 MiB", "1.5 KiB", "12 bytes": binary units, as the limits are. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return plural(n, 'byte');
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024, unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-  return `${value < 10 && !Number.isInteger(value) ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function isGitignoreSource(by: string): boolean {
-  return by === '.gitignore' || by.endsWith('/.gitignore');
-}
-
 async function statInput(input: string) {
   try {
     return await fs.stat(input);
@@ -431,76 +257,6 @@ async function dedupeAndSort(candidates: Candidate[]): Promise<Candidate[]> {
     if (!existing || (candidate.explicit && !existing.explicit)) byRealPath.set(key, candidate);
   }
   return [...byRealPath.values()].sort((a, b) => compareStrings(a.path, b.path));
-}
-
-/**
- * Opening never blocks (a FIFO would wait for a writer) and, for a walked file, never follows a
- * link that replaced it after the walk. Where a flag does not exist (Windows) it is 0.
- */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-
-type ReadResult = { text: string; encoding: TextEncoding } | { reason: SkipReason; detail?: string };
-
-/** The file's text, or why it cannot be used. `limitName` names `limit` in the report ("limit", "total limit"). */
-async function readText(file: string, limit: number, limitName: string, followLinks: boolean): Promise<ReadResult> {
-  let bytes: Buffer;
-  try {
-    const handle = await fs.open(file, OPEN_FLAGS | (followLinks ? 0 : NO_FOLLOW));
-    try {
-      // From the open handle: what is read is what was checked, even if the path changed since the walk.
-      const stat = await handle.stat();
-      if (!stat.isFile()) return { reason: 'unreadable', detail: `no longer a file: now ${kindOf(stat)}` };
-      if (stat.size > limit) return { reason: 'too-large', detail: `${formatBytes(stat.size)} > ${formatBytes(limit)} ${limitName}` };
-      const read = await readAtMost(handle, stat.size, limit);
-      if (read === null) return { reason: 'too-large', detail: `grew past the ${formatBytes(limit)} ${limitName} while being read` };
-      bytes = read;
-    } finally {
-      await handle.close().catch(() => undefined);
-    }
-  } catch (error) {
-    return failure(error);
-  }
-  return decodeBytes(bytes);
-}
-
-/** The handle's bytes, or null if there are more than `limit` (never reading more than limit + 1). */
-async function readAtMost(handle: fs.FileHandle, statSize: number, limit: number): Promise<Buffer | null> {
-  // One byte more than the stat said, to see growth; grown by doubling, up to limit + 1.
-  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(statSize + 1, 4096)));
-  let length = 0;
-  for (;;) {
-    if (length === buffer.length) {
-      if (length > limit) return null;
-      const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
-      buffer.copy(bigger, 0, 0, length);
-      buffer = bigger;
-    }
-    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-    if (bytesRead === 0) break;
-    length += bytesRead;
-  }
-  return length > limit ? null : buffer.subarray(0, length);
-}
-
-/** Why a path that was there during the walk could not be read. */
-function failure(error: unknown): { reason: SkipReason; detail: string } {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT': return { reason: 'vanished', detail: 'deleted after the folder was listed' };
-    case 'ELOOP': return { reason: 'unreadable', detail: 'replaced by a symlink, not followed' };
-    case 'EISDIR': return { reason: 'unreadable', detail: 'no longer a file: now a folder' };
-    case 'ENOTDIR': return { reason: 'unreadable', detail: 'no longer a folder' };
-    default: return { reason: 'unreadable', detail: code ?? String((error as Error)?.message ?? error) };
-  }
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
 }
 
 function countCodePoints(text: string): number {
