@@ -20,7 +20,7 @@ export function addEvalCommand(program: Command): void {
   program.command('eval')
     .description("measure a model's loss on the text of files and folders")
     .argument('<inputs...>', 'files and folders to evaluate on')
-    .requiredOption('-m, --model <file>', 'model file (safetensors)')
+    .requiredOption('-m, --model <file>', 'model file (safetensors, or a Keras model.json)')
     .option('--json', 'print one JSON object instead of a sentence')
     .addOption(new Option('--backend <name>', 'numeric kernels').choices(['wasm', 'reference']).default('wasm'))
     .action((inputs: string[], flags: EvalFlags) => runEval(inputs, flags));

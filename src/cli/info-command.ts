@@ -12,7 +12,7 @@ interface InfoFlags {
 export function addInfoCommand(program: Command): void {
   program.command('info')
     .description("show a model's shape, vocabulary, size and how it was trained")
-    .requiredOption('-m, --model <file>', 'model file (safetensors)')
+    .requiredOption('-m, --model <file>', 'model file (safetensors, or a Keras model.json)')
     .option('--json', 'print one JSON object')
     .action((flags: InfoFlags) => runInfo(flags));
 }
@@ -47,6 +47,11 @@ async function runInfo(flags: InfoFlags): Promise<void> {
     lines.push(`settings    ${Object.entries(info.train).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
   }
   if (typeof info.savedAt === 'string') lines.push(`saved       ${info.savedAt}`);
+  if (info.importedFrom === 'pytorch' || info.importedFrom === 'keras') {
+    const where = typeof info.importedVocab === 'string' ? `, vocabulary from ${info.importedVocab}` : '';
+    lines.push(`imported    from ${info.importedFrom === 'pytorch' ? 'a PyTorch state_dict' : 'a Keras / TensorFlow.js model'}${where}; `
+      + 'unknown characters read as zeros, never predicted');
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

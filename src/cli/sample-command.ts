@@ -24,7 +24,7 @@ const DEFAULT_LENGTH = 300;
 export function addSampleCommand(program: Command): void {
   program.command('sample')
     .description('generate text from a model: prints the prime and its continuation')
-    .requiredOption('-m, --model <file>', 'model file (safetensors)')
+    .requiredOption('-m, --model <file>', 'model file (safetensors, or a Keras model.json)')
     .addOption(new Option('--prime <text>', 'text to start from').default('', 'a new line'))
     .option('--length <n>', 'characters to generate', intArg(0, 10_000_000), DEFAULT_LENGTH)
     .option('--strategy <name>', 'greedy, temperature, topk or topp', checkStrategyName, 'temperature')

@@ -9,7 +9,9 @@ export function registerCommands(models: ActiveModels, settings: SettingsWatcher
   panel: PanelHost, defaultModelPath: string): vscode.Disposable[] {
   const loadModel = async () => {
     const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false, openLabel: 'Use this model', filters: { 'Char LSTM model': ['safetensors'] },
+      // .json: a Keras / TensorFlow.js model.json (core/model/import/).
+      canSelectMany: false, openLabel: 'Use this model',
+      filters: { 'Char LSTM, PyTorch or Keras model': ['safetensors', 'json'] },
     });
     if (!picked?.[0]) return;
     try {

@@ -7,6 +7,10 @@ import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pyt
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors';
 import { readModelBytes, writeFileAtomic } from './file-io';
 import { dataChecksum } from './checksum';
+import { assembleForeignModel, type ForeignModel } from './import/foreign-model';
+import { readStateDict } from './import/pytorch-state-dict';
+import { loadKerasModel } from './import/keras-model';
+import { findSidecarVocab, parseVocabText, type ForeignVocab } from './import/vocab-sidecar';
 
 /**
  * A char-lstm model file is a safetensors file: PyTorch-named tensors (see pytorch-names.ts)
@@ -17,6 +21,13 @@ import { dataChecksum } from './checksum';
  *   vocab           JSON array of the known characters, sorted; the unknown slot is implied last
  *   training        JSON TrainingInfo (optional): how the weights were made
  *   data_sha256     SHA-256 of the data section (optional: files from elsewhere lack it), checked at load
+ *
+ * Models from elsewhere load through the same `loadModel` (see import/):
+ *   *.json                               a Keras / TensorFlow.js Layers model.json (import/keras-model.ts)
+ *   safetensors, no "format" (or "pt")   a PyTorch state_dict (import/pytorch-state-dict.ts), its
+ *                                        vocabulary in a "vocab" metadata string or a sidecar file
+ *                                        (import/vocab-sidecar.ts says where it is looked for)
+ * and come out as char-lstm models (vocabulary sorted, unknown slot added: import/foreign-model.ts).
  */
 export const FORMAT_VERSION = 1;
 
@@ -32,6 +43,10 @@ export interface TrainingInfo {
   corpus?: string;
   /** The training settings used. */
   train?: Record<string, number>;
+  /** Set when the model was imported from another framework's file rather than trained here. */
+  importedFrom?: 'pytorch' | 'keras';
+  /** Where an imported model's vocabulary was read: a sidecar file's name, or '"vocab" metadata'... */
+  importedVocab?: string;
 }
 
 export interface LoadedModel {
@@ -62,24 +77,97 @@ export function encodeModel(model: CharModel, vocab: Vocab, info: TrainingInfo =
   return encodeSafetensors(tensors, { ...metadata, data_sha256 }, dtype);
 }
 
-/** Loads and validates a model file; every problem is a ModelFileError naming the file. */
+/** Loads and validates a model file (or imports one from elsewhere); every problem is a ModelFileError naming the file. */
 export async function loadModel(path: string, kernels: Kernels): Promise<LoadedModel> {
   const bytes = await readModelBytes(path);
   try {
-    return decodeModel(bytes, kernels);
+    if (/\.json$/i.test(path)) return await loadKerasModel(path, bytes, kernels);
+    const file = readSafetensors(bytes);
+    if (!isPyTorchStateDict(file.metadata)) return nativeModel(file, bytes, kernels);
+    const foreign = readPyTorch(file, bytes);
+    const vocab = metadataVocab(file.metadata) ?? await findSidecarVocab(path, 'the file has no "vocab" metadata');
+    return assembleForeignModel(foreign, vocab, kernels, 'pytorch');
   } catch (e) {
     if (e instanceof ModelFileError) throw new ModelFileError(`${path}: ${e.message}`);
     throw e;
   }
 }
 
-/** Decodes model file bytes (already read) into a model on `kernels`. */
-export function decodeModel(bytes: Uint8Array, kernels: Kernels): LoadedModel {
-  const { tensors, metadata } = decodeSafetensors(bytes);
+/**
+ * Decodes model file bytes (already read) into a model on `kernels`: a char-lstm file, or a
+ * PyTorch state_dict whose vocabulary is in its metadata or given as `vocab`.
+ */
+export function decodeModel(bytes: Uint8Array, kernels: Kernels, vocab?: ForeignVocab): LoadedModel {
+  const file = readSafetensors(bytes);
+  if (!isPyTorchStateDict(file.metadata)) return nativeModel(file, bytes, kernels);
+  const foreign = readPyTorch(file, bytes);
+  const found = metadataVocab(file.metadata) ?? vocab;
+  if (!found) throw new ModelFileError('no vocabulary: the file has no "vocab" metadata and none was given');
+  return assembleForeignModel(foreign, found, kernels, 'pytorch');
+}
+
+type SafetensorsFile = ReturnType<typeof decodeSafetensors>;
+
+/**
+ * A safetensors file without char-lstm's "format" is taken for a PyTorch state_dict: files from
+ * `safetensors.torch.save_file` have no metadata, or the "format": "pt" of Hugging Face's writers.
+ */
+function isPyTorchStateDict(metadata: Record<string, string>): boolean {
+  return !Object.hasOwn(metadata, 'format') || metadata.format === 'pt';
+}
+
+function readPyTorch({ tensors, metadata }: SafetensorsFile, bytes: Uint8Array): ForeignModel {
+  checkChecksum(metadata, bytes);
+  return readStateDict(tensors);
+}
+
+function metadataVocab(metadata: Record<string, string>): ForeignVocab | undefined {
+  if (!Object.hasOwn(metadata, 'vocab')) return undefined;
+  const where = '"vocab" metadata';
+  return { chars: parseVocabText(metadata.vocab, where), where };
+}
+
+function checkChecksum(metadata: Record<string, string>, bytes: Uint8Array): void {
   if (metadata.data_sha256 !== undefined && metadata.data_sha256 !== dataChecksum(bytes)) {
     throw new ModelFileError('the weights do not match the checksum saved with them (data_sha256): the file is damaged');
   }
-  if (metadata.format !== 'char-lstm') throw new ModelFileError('not a char-lstm model (no "format": "char-lstm" in its metadata)');
+}
+
+/** decodeSafetensors, saying what the file is instead when it is a known other format. */
+function readSafetensors(bytes: Uint8Array): SafetensorsFile {
+  try {
+    return decodeSafetensors(bytes);
+  } catch (e) {
+    const other = otherFormat(bytes);
+    if (e instanceof ModelFileError && other) throw new ModelFileError(other);
+    throw e;
+  }
+}
+
+/** What a file that is not safetensors is, from its first bytes, with what to do; null if unknown. */
+function otherFormat(bytes: Uint8Array): string | null {
+  const starts = (...magic: number[]) => magic.every((b, i) => bytes[i] === b);
+  if (starts(0x50, 0x4b, 0x03, 0x04)) {
+    return 'a zip archive, such as a torch.save checkpoint (.pt, .pth), not safetensors: save the state_dict with '
+      + 'safetensors.torch.save_file(model.state_dict(), path)';
+  }
+  if (starts(0x80) && bytes[1] >= 2 && bytes[1] <= 5) {
+    return 'a Python pickle (torch.save), not safetensors: save the state_dict with safetensors.torch.save_file(model.state_dict(), path)';
+  }
+  if (starts(0x89, 0x48, 0x44, 0x46)) {
+    return 'a Keras HDF5 file (.h5), not safetensors: convert it with tensorflowjs_converter --input_format keras '
+      + 'and load the model.json';
+  }
+  return null;
+}
+
+/** A char-lstm model file (metadata "format": "char-lstm"), validated. */
+function nativeModel({ tensors, metadata }: SafetensorsFile, bytes: Uint8Array, kernels: Kernels): LoadedModel {
+  checkChecksum(metadata, bytes);
+  if (metadata.format !== 'char-lstm') {
+    throw new ModelFileError(`not a char-lstm model (its metadata's "format" is ${JSON.stringify(metadata.format)}, `
+      + 'neither "char-lstm" nor a PyTorch state_dict\'s)');
+  }
   const version = Number(metadata.format_version);
   if (!Number.isInteger(version) || version < 1) throw new ModelFileError(`bad format_version ${JSON.stringify(metadata.format_version)}`);
   if (version > FORMAT_VERSION) {
