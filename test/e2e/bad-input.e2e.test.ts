@@ -1,6 +1,6 @@
 // What a person sees when the extension is given bad input in a real VS Code (code-server +
 // chromium, see harness.ts): a workspace with nothing to learn from, a second training while one
-// runs, a corrupt model file, VS Code killed mid-training, no folder open. Each time a
+// runs, a corrupt model file and one from PyTorch, VS Code killed mid-training, no folder open. Each time a
 // notification says what happened and completions come from the last good model.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { expectedGreedy } from './expected';
+import { loadModel } from '../../src/core/model/model-file';
+import { toPyTorchTensors } from '../../src/core/model/pytorch-names';
+import { encodeSafetensors, type Tensor } from '../../src/core/model/safetensors';
+import { createKernels } from '../../src/core/nn/kernels/select';
 import * as h from './harness';
 import { defaultModel, vsixForThisFile, withVsCode, WORKSPACE, workspaceStorage } from './session';
 
@@ -102,7 +106,7 @@ test('a second Train on Workspace while one runs says it is already training', {
   });
 });
 
-test('Load Model with a corrupt file shows why and keeps the default model; a good file loads', { timeout: 120_000 }, async (t) => {
+test('Load Model with a corrupt file shows why and keeps the default model; a good file and a PyTorch state_dict load and complete', { timeout: 120_000 }, async (t) => {
   await withVsCode(t, 'bad-input-load-model', vsix(), GREEDY, async (vs) => {
     // 8 bytes of header length (4096, little-endian u64) and then garbage: far shorter than claimed.
     const broken = join(vs.workspace, 'broken.safetensors');
@@ -127,8 +131,43 @@ test('Load Model with a corrupt file shows why and keeps the default model; a go
     await h.pickInFileDialog(vs.page, good);
     t.diagnostic(`after loading good.safetensors: ${await h.waitForStatusBar(vs.page, /Char LSTM: good\.safetensors\b/, 30_000)}`);
     show(t, await h.waitForNotification(vs.page, /completions now use good\.safetensors/, 10_000));
+
+    // A PyTorch state_dict with other module names and its vocabulary in vocab.json beside it.
+    const foreign = await writePyTorchCopy(defaultModel(vs), join(vs.workspace, 'pytorch'));
+    await h.runCommand(vs.page, 'Char LSTM: Load Model...');
+    await h.pickInFileDialog(vs.page, foreign);
+    t.diagnostic(`after loading a PyTorch state_dict: ${await h.waitForStatusBar(vs.page, /Char LSTM: char_rnn\.safetensors\b/, 30_000)}`);
+    show(t, await h.waitForNotification(vs.page, /completions now use char_rnn\.safetensors/, 10_000));
+    const before = readFileSync(join(vs.workspace, FILE), 'utf8') + PREFIX;
+    await h.openFile(vs.page, FILE);
+    await vs.page.keyboard.press('Control+End');
+    await h.typeText(vs.page, PREFIX);
+    const expected = await expectedGreedy(foreign, before);
+    assert.notEqual(expected, '');
+    assert.equal(await h.waitForStableGhostText(vs.page), expected, 'ghost text is the imported model\'s greedy completion');
   });
 });
+
+/**
+ * `model` as a PyTorch notebook would save it: `safetensors.torch.save_file(state_dict)` with no
+ * metadata, modules named embed / rnn / decoder, no unknown-character row, and the characters as
+ * a JSON list in vocab.json beside it. Returns the model file's path.
+ */
+async function writePyTorchCopy(model: string, folder: string): Promise<string> {
+  const { model: m, vocab } = await loadModel(model, createKernels('reference'));
+  const V = vocab.chars.length; // the known characters; the unknown row is char-lstm's own
+  const renamed: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(toPyTorchTensors(m))) {
+    const known = name === 'embedding.weight' || name.startsWith('fc.')
+      ? { shape: [V, ...t.shape.slice(1)], data: t.data.slice(0, V * (t.data.length / t.shape[0])) } : t;
+    renamed[name.replace(/^embedding\./, 'embed.').replace(/^lstm\./, 'rnn.').replace(/^fc\./, 'decoder.')] = known;
+  }
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'vocab.json'), JSON.stringify(vocab.chars));
+  const file = join(folder, 'char_rnn.safetensors');
+  writeFileSync(file, encodeSafetensors(renamed, {}));
+  return file;
+}
 
 test('VS Code closed mid-training: the next start completes with the run\'s best checkpoint', { timeout: 240_000 }, async (t) => {
   const settings = {
