@@ -2,32 +2,15 @@
 // that a briefly trained model completes its sentence, also continuing a suggest-widget choice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vocab } from '../src/core/data/vocab';
-import { splitCorpus } from '../src/core/data/corpus';
-import { train } from '../src/core/train/trainer';
-import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
-import { createKernels } from '../src/core/nn/kernels/select';
 import type { Strategy } from '../src/core/sampling/strategy';
 import {
   CompletionEngine, applyStopRules, isInsideWord, restAllowsCompletion, trimDuplicateClosers,
   type CompletionRequest,
 } from '../src/completion';
+import { SENTENCE, trainedOnSentence } from './sentence-model';
 
-const SENTENCE = 'the quick brown fox jumps over the lazy dog.';
 const GREEDY: Strategy = { kind: 'greedy' };
-
-/** A model that has learned SENTENCE, one per line (about half a second of training). */
-const trained = (async () => {
-  const text = `${SENTENCE}\n`.repeat(80);
-  const vocab = Vocab.fromText(text);
-  const { train: trainText, valid } = splitCorpus(text);
-  const { model } = await train({
-    kernels: createKernels(), vocab, train: trainText, valid,
-    model: { cell: 'lstm', embedding: 8, hidden: 32, layers: 1, dropout: 0 },
-    config: { ...DEFAULT_TRAIN_CONFIG, batch: 8, seqLen: 32, lr: 1e-2, epochs: 40, validateEvery: 0, patience: 0 },
-  });
-  return { model, vocab };
-})();
+const trained = trainedOnSentence();
 
 async function engine(): Promise<CompletionEngine> {
   const { model, vocab } = await trained;

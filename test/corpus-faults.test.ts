@@ -3,11 +3,10 @@
 // between the walk and the read, symlink loops, secrets, and the exclusion rules. Each case has
 // one clear outcome that a user can read (a skip reason with its detail, an exclusion with its
 // rule, an encoding), and nothing usable is lost.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CorpusError, FILE_SEPARATOR, gatherCorpus } from '../src/core/data/corpus';
 import {
@@ -15,25 +14,9 @@ import {
 } from '../src/core/data/left-out';
 import { decodeBytes } from '../src/core/data/text-decoding';
 import { expandBraces, isSecretDir, isSecretName } from '../src/core/data/skip-rules';
+import { scratchFolders, writeTree } from './temp-tree';
 
-const temps: string[] = [];
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-faults-'));
-  temps.push(dir);
-  return dir;
-}
-
-function writeTree(root: string, files: Record<string, string | Buffer>): void {
-  for (const [relative, content] of Object.entries(files)) {
-    const full = path.join(root, relative);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, content);
-  }
-}
+const tempDir = scratchFolders('char-lstm-faults-');
 
 const rel = (root: string) => (p: string) => path.relative(root, p).split(path.sep).join('/');
 const canMkfifo = process.platform !== 'win32';

@@ -1,30 +1,12 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CorpusError, FILE_SEPARATOR, gatherCorpus, splitCorpus } from '../src/core/data/corpus';
 import { describeExclusions, describeSkips } from '../src/core/data/left-out';
+import { scratchFolders, writeTree } from './temp-tree';
 
-const temps: string[] = [];
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-corpus-'));
-  temps.push(dir);
-  return dir;
-}
-
-/** Writes `files` (relative path → content) under `root`, creating folders. */
-function writeTree(root: string, files: Record<string, string | Buffer>): void {
-  for (const [relative, content] of Object.entries(files)) {
-    const full = path.join(root, relative);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, content);
-  }
-}
+const tempDir = scratchFolders('char-lstm-corpus-');
 
 /** A workspace with one of everything the gatherer must include or refuse. */
 function buildWorkspace(): string {

@@ -1,7 +1,6 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ModelFileError,
@@ -11,16 +10,9 @@ import {
 } from '../src/core/model/safetensors';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../src/core/model/float16';
 import { readModelBytes, writeFileAtomic } from '../src/core/model/file-io';
+import { scratchFolders } from './temp-tree';
 
-const temps: string[] = [];
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-st-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = scratchFolders('char-lstm-st-');
 
 /** Deterministic PRNG (mulberry32) so a failing fuzz case can be replayed. */
 function rng(seed: number): () => number {

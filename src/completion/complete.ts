@@ -8,12 +8,27 @@ import { DocumentStates, encodeForModel } from './document-states';
 import { applyStopRules } from './stop-rules';
 import { isInsideWord, restAllowsCompletion, trimDuplicateClosers } from './mid-word';
 
-/** Offsets are UTF-16 code units into `text`, as editors count them. */
+/**
+ * The text after the cursor that is read to decide whether a completion fits there, at most: a
+ * line whose rest is longer counts as having other text after the cursor (no completion), so a
+ * request never scans a long line's rest, however long the line.
+ */
+export const REST_OF_LINE_LIMIT = 1024;
+
+/**
+ * Offsets (`offset`, the suggestion's range, the result's range) are document offsets: UTF-16
+ * code units, as editors count them.
+ */
 export interface CompletionRequest {
   /** Identifies the document across requests (e.g. its URI). */
   docKey: string;
-  /** The whole document. */
+  /**
+   * The document, or the part of it from `textStart` on that `CompletionEngine.textNeeded` names
+   * (more is fine): a request then costs the same in a 50 MB document as in a small one.
+   */
   text: string;
+  /** The document offset of `text[0]`; default 0 (`text` is the whole document). */
+  textStart?: number;
   /** The cursor. */
   offset: number;
   strategy: Strategy;
@@ -45,29 +60,44 @@ export class CompletionEngine {
   constructor(readonly model: CharModel, readonly vocab: Vocab,
     readonly states = new DocumentStates(model, vocab)) {}
 
+  /**
+   * The part of the document a request at `from` (the cursor, or the start of the selected
+   * suggestion's range) needs, `to` being the cursor or the end of that range: pass
+   * `document[start, end)` (clamped to the document) as `text` with `textStart: start`. It
+   * spans the model's window before the cursor and REST_OF_LINE_LIMIT characters after it, a
+   * few kilobytes; the completion and the cached states are exactly those of the whole document.
+   */
+  textNeeded(from: number, to = from): { start: number; end: number } {
+    const window = this.states.windowOf(from);
+    return { start: window.start, end: Math.max(window.end, to + REST_OF_LINE_LIMIT + 1) };
+  }
+
   /** A completion at `req.offset`, or null where none should be shown. */
   complete(req: CompletionRequest): CompletionResult | null {
     const started = performance.now();
     const { text, offset } = req;
-    if (!Number.isInteger(offset) || offset < 0 || offset > text.length) {
-      throw new RangeError(`offset ${offset} is outside the document (0 … ${text.length})`);
+    const base = req.textStart ?? 0;
+    if (!(Number.isInteger(base) && base >= 0)) throw new RangeError(`textStart must be a whole number ≥ 0, got ${base}`);
+    const end = base + text.length;
+    if (!Number.isInteger(offset) || offset < base || offset > end) {
+      throw new RangeError(`offset ${offset} is outside the text given (${base} … ${end})`);
     }
     if (!(Number.isInteger(req.maxChars) && req.maxChars >= 0)) {
       throw new RangeError(`maxChars must be a whole number ≥ 0, got ${req.maxChars}`);
     }
     const sel = req.selectedSuggestion;
     if (sel && !(Number.isInteger(sel.replaceStart) && Number.isInteger(sel.replaceEnd)
-      && sel.replaceStart >= 0 && sel.replaceStart <= offset && offset <= sel.replaceEnd && sel.replaceEnd <= text.length)) {
+      && sel.replaceStart >= base && sel.replaceStart <= offset && offset <= sel.replaceEnd && sel.replaceEnd <= end)) {
       throw new RangeError(`suggestion range ${sel.replaceStart} … ${sel.replaceEnd} does not contain the cursor ${offset}`);
     }
     const replaceStart = sel ? sel.replaceStart : offset;
     const replaceEnd = sel ? sel.replaceEnd : offset;
     // What stays after the completion once accepted (with a suggestion: after the word it replaces).
-    const rest = restOfLine(text, replaceEnd);
-    if (isInsideWord(rest) || !restAllowsCompletion(rest)) return null;
+    const rest = restOfLine(text, replaceEnd - base);
+    if (rest === null || isInsideWord(rest) || !restAllowsCompletion(rest)) return null;
 
     const stepsBefore = this.states.stats.stepsRun;
-    const stepper = this.states.stateAt(req.docKey, text, replaceStart);
+    const stepper = this.states.stateAt(req.docKey, text, replaceStart, base);
     let steps = this.states.stats.stepsRun - stepsBefore;
     if (sel) {
       // On our own copy: the cache keeps the document's real text, not the suggestion.
@@ -119,8 +149,15 @@ export class CompletionEngine {
   }
 }
 
-/** `text` from `offset` to the end of its line. */
-function restOfLine(text: string, offset: number): string {
-  const end = text.slice(offset).search(/[\r\n]/);
-  return end < 0 ? text.slice(offset) : text.slice(offset, offset + end);
+/**
+ * `text` from `at` to the end of its line (or of `text`), or null when that is longer than
+ * REST_OF_LINE_LIMIT: only that much is scanned, whatever the length of the line.
+ */
+function restOfLine(text: string, at: number): string | null {
+  const limit = Math.min(text.length, at + REST_OF_LINE_LIMIT + 1);
+  for (let i = at; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return text.slice(at, i);
+  }
+  return limit - at > REST_OF_LINE_LIMIT ? null : text.slice(at, limit);
 }

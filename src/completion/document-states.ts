@@ -68,14 +68,28 @@ export class DocumentStates {
   }
 
   /**
-   * A state that has consumed `text[anchor, offset)`, whose `logits` predict the character at
+   * A state that has consumed `document[anchor, offset)`, whose `logits` predict the character at
    * `offset` (null when nothing was consumed: offset 0). The caller owns the returned Stepper.
+   *
+   * `text` is the document from offset `textStart` on (default 0: the whole document). It must
+   * start at or before `windowOf(offset).start`; reaching `windowOf(offset).end` (or the end of
+   * the document) gives exactly the states and costs the whole document would. Shorter text is
+   * still read correctly, but states cached beyond its end are dropped as if that text had changed.
    */
-  stateAt(docKey: string, text: string, offset: number): Stepper {
-    if (!Number.isInteger(offset) || offset < 0 || offset > text.length) {
-      throw new RangeError(`offset ${offset} is outside the document (0 … ${text.length})`);
+  stateAt(docKey: string, text: string, offset: number, textStart = 0): Stepper {
+    if (!Number.isInteger(textStart) || textStart < 0) {
+      throw new RangeError(`textStart must be a whole number ≥ 0, got ${textStart}`);
+    }
+    const textEnd = textStart + text.length;
+    if (!Number.isInteger(offset) || offset < textStart || offset > textEnd) {
+      throw new RangeError(`offset ${offset} is outside the text given (${textStart} … ${textEnd})`);
     }
     const anchor = this.anchorFor(offset);
+    if (textStart > anchor) {
+      throw new RangeError(`the text given starts at ${textStart}, after the window start ${anchor} of offset ${offset}`);
+    }
+    // From here on `text` is read at document offsets minus `base`.
+    const base = textStart;
     const windows = this.docs.get(docKey) ?? [];
     this.docs.delete(docKey);
     let win = windows.find((w) => w.anchor === anchor);
@@ -89,10 +103,10 @@ export class DocumentStates {
     if (this.docs.size > this.maxDocuments) this.docs.delete(this.docs.keys().next().value as string);
 
     const target = offset - anchor;
-    const valid = commonPrefix(win.consumed, text, anchor);
+    const valid = commonPrefix(win.consumed, text, anchor - base);
     // A state at pos is reusable if the text it consumed is unchanged and pos does not fall
     // inside a surrogate pair or a CRLF, whose halves the encoder would read differently.
-    const ok = (pos: number) => pos === 0 || (pos <= valid && isBoundary(text, anchor + pos));
+    const ok = (pos: number) => pos === 0 || (pos <= valid && isBoundary(text, anchor - base + pos));
     for (const pos of win.checkpoints.keys()) if (!ok(pos)) win.checkpoints.delete(pos);
     win.recent = win.recent.filter((m) => ok(m.pos));
     const headOk = ok(win.head.pos);
@@ -101,7 +115,7 @@ export class DocumentStates {
     for (const [pos, stepper] of win.checkpoints) if (pos <= target && pos > start.pos) start = { pos, stepper };
     for (const m of win.recent) if (m.pos <= target && m.pos > start.pos) start = m;
 
-    win.consumed = flatCopy(text.slice(anchor, anchor + Math.max(valid, target)));
+    win.consumed = flatCopy(text.slice(anchor - base, anchor - base + Math.max(valid, target)));
     if (start.pos === target && headOk && win.head.pos > target) {
       // Answered from a stored state; the head stays ahead, likely where typing resumes.
       return start.stepper.clone();
@@ -110,7 +124,7 @@ export class DocumentStates {
       if (!(headOk && win.head.pos <= target)) this.stats.restarts++;
       win.head = { pos: start.pos, stepper: start.stepper.clone() };
     }
-    this.advance(win, text, target);
+    this.advance(win, text, base, target);
     if (!win.checkpoints.has(target)) {
       win.recent = [...win.recent.filter((m) => m.pos !== target), { pos: target, stepper: win.head.stepper.clone() }]
         .slice(-RECENT_STATES);
@@ -133,6 +147,17 @@ export class DocumentStates {
     return this.docs.size;
   }
 
+  /**
+   * The part of a document `stateAt(…, offset)` reads: from the window's start (where the state
+   * starts from zero) up to 2*windowChars after it, the furthest a cached state of that window
+   * can reach. Text given from `start` to `end` (or to the document's end) gives exactly the
+   * states and costs the whole document would.
+   */
+  windowOf(offset: number): { start: number; end: number } {
+    const start = this.anchorFor(offset);
+    return { start, end: start + 2 * this.windowChars };
+  }
+
   /** Where the state starts from zero: bounds the cost of a first request to < 2*windowChars steps. */
   private anchorFor(offset: number): number {
     return Math.max(0, (Math.floor(offset / this.windowChars) - 1) * this.windowChars);
@@ -153,8 +178,9 @@ export class DocumentStates {
    * pieces between checkpoints go to the model in one call (`Stepper.feedPieces`), so that a
    * pipelined primer overlaps them rather than starting and draining once per piece.
    */
-  private advance(win: Window, text: string, target: number): void {
-    const { head, anchor } = win;
+  private advance(win: Window, text: string, base: number, target: number): void {
+    const { head } = win;
+    const anchor = win.anchor - base; // where the window starts in `text`
     const every = this.checkpointChars;
     const pieces: ArrayLike<number>[] = [];
     const ends: number[] = [];

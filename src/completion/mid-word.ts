@@ -20,11 +20,27 @@ export function isInsideWord(lineTextAfterCursor: string): boolean {
  * whitespace. Any other text after the cursor means the model, blind to it, would write
  * something that clashes with it. (The same rule GitHub Copilot applies mid-line.)
  */
-const CLOSERS_ONLY = /^\s*[)\]}>"'`]*\s*[:{;,]?\s*$/;
-
 export function restAllowsCompletion(lineTextAfterCursor: string): boolean {
-  return CLOSERS_ONLY.test(lineTextAfterCursor);
+  // The language of /^\s*[)\]}>"'`]*\s*[:{;,]?\s*$/, read in one pass: as a regular expression
+  // V8 backtracks through the three runs of spaces, cubic in their length (1,000 spaces and a
+  // letter after the cursor took 1.1 s, 8,000 took 4.5 minutes).
+  const s = lineTextAfterCursor;
+  let i = 0;
+  const skip = (set: (ch: string) => boolean) => {
+    while (i < s.length && set(s[i])) i++;
+  };
+  skip(isSpace);
+  skip((ch) => CLOSERS.includes(ch));
+  skip(isSpace);
+  if (i < s.length && TRAILING.includes(s[i])) i++;
+  skip(isSpace);
+  return i === s.length;
 }
+
+const CLOSERS = ')]}>"\'`';
+const TRAILING = ':{;,';
+const SPACE = /^\s$/;
+const isSpace = (ch: string) => SPACE.test(ch);
 
 const OPENING = '([{';
 const CLOSING = ')]}';

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { completeInEditor, type EditorDocument } from '../completion';
 import type { ActiveModels } from './active-model';
 import type { SettingsWatcher } from './settings';
 
 /**
- * Ghost text from the active model. The work is in the plain-Node CompletionEngine (state cache,
- * sampling, stop rules); this class only translates between VS Code's positions and offsets,
- * waits out the debounce, and honours cancellation.
+ * Ghost text from the active model. The work is in the plain-Node completeInEditor and
+ * CompletionEngine (debounce, staleness, state cache, sampling, stop rules); this class only
+ * translates between VS Code's positions and offsets.
  */
 export class CharLstmCompletionProvider implements vscode.InlineCompletionItemProvider {
   constructor(private readonly models: ActiveModels, private readonly settings: SettingsWatcher) {}
@@ -14,30 +15,45 @@ export class CharLstmCompletionProvider implements vscode.InlineCompletionItemPr
     context: vscode.InlineCompletionContext, token: vscode.CancellationToken): Promise<vscode.InlineCompletionItem[] | undefined> {
     const s = this.settings.current;
     if (!s.enabled || (s.languages.length > 0 && !s.languages.includes(document.languageId))) return undefined;
-    // Wait for a pause in typing; a newer keystroke cancels this request meanwhile.
-    if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && s.debounceMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, s.debounceMs));
-    }
-    const active = this.models.current;
-    if (token.isCancellationRequested || !active) return undefined;
-    const text = document.getText();
     const selected = context.selectedCompletionInfo;
-    const result = active.engine.complete({
-      docKey: document.uri.toString(),
-      text,
+    const outcome = await completeInEditor(editorDocument(document), {
       offset: document.offsetAt(position),
-      strategy: s.strategy,
-      maxChars: s.maxChars,
-      stopAtEndOfLine: s.stopAtEndOfLine,
-      seed: s.strategy.kind === 'greedy' ? 0 : Math.floor(Math.random() * 2 ** 32),
       selectedSuggestion: selected && {
         replaceStart: document.offsetAt(selected.range.start),
         replaceEnd: document.offsetAt(selected.range.end),
         text: selected.text,
       },
+      strategy: s.strategy,
+      maxChars: s.maxChars,
+      stopAtEndOfLine: s.stopAtEndOfLine,
+      seed: s.strategy.kind === 'greedy' ? 0 : Math.floor(Math.random() * 2 ** 32),
+      // Wait for a pause in typing; a newer keystroke cancels this request meanwhile.
+      debounceMs: context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic ? s.debounceMs : 0,
+    }, {
+      engine: () => this.models.current?.engine,
+      isCancelled: () => token.isCancellationRequested,
     });
-    if (!result || token.isCancellationRequested) return undefined;
+    if (outcome.kind !== 'done' || !outcome.result) return undefined;
+    const { result } = outcome;
     const range = new vscode.Range(document.positionAt(result.replaceStart), document.positionAt(result.replaceEnd));
     return [new vscode.InlineCompletionItem(result.insertText, range)];
   }
+}
+
+/** A window of `document` at a time: `getText()` would copy the whole document per request. */
+function editorDocument(document: vscode.TextDocument): EditorDocument {
+  return {
+    key: document.uri.toString(),
+    get version() {
+      return document.version;
+    },
+    read(start, end) {
+      // positionAt clamps to the document and moves an offset inside a CRLF back before the CR:
+      // the start widens by one there, and the end is taken one further.
+      const from = document.positionAt(start);
+      let to = document.positionAt(end);
+      if (document.offsetAt(to) < end) to = document.positionAt(end + 1);
+      return { text: document.getText(new vscode.Range(from, to)), start: document.offsetAt(from) };
+    },
+  };
 }

@@ -27,16 +27,16 @@ after(() => {
   for (const d of scratch) rmSync(d, { recursive: true, force: true });
 });
 
-/** Types PREFIX at the end of FILE and checks the ghost text is the default model's greedy completion. */
-async function assertDefaultCompletes(vs: h.VsCode): Promise<void> {
+/** Types PREFIX at the end of FILE and checks the ghost text is `model`'s greedy completion (default: the default model). */
+async function assertCompletes(vs: h.VsCode, model = defaultModel(vs), which = 'the default model'): Promise<void> {
   const before = readFileSync(join(vs.workspace, FILE), 'utf8') + PREFIX;
   await h.openFile(vs.page, FILE);
   await vs.page.keyboard.press('Control+End');
   await h.typeText(vs.page, PREFIX);
   const ghost = await h.waitForStableGhostText(vs.page);
-  const expected = await expectedGreedy(defaultModel(vs), before);
-  assert.notEqual(expected, '', 'the default model completes the prefix');
-  assert.equal(ghost, expected, 'ghost text is still the default model\'s greedy completion');
+  const expected = await expectedGreedy(model, before);
+  assert.notEqual(expected, '', `${which} completes the prefix`);
+  assert.equal(ghost, expected, `ghost text is ${which}'s greedy completion`);
 }
 
 /** A toast's severity and text in the test's diagnostics. */
@@ -53,10 +53,7 @@ test('Train on Workspace with only a binary file says no text files were found',
   for (let i = 0; i < bytes.length; i += 64) bytes[i] = 0; // NUL bytes: binary by git's test
   writeFileSync(join(folder, 'data.dat'), bytes);
 
-  const started = Date.now();
-  const vs = await h.startVsCode({ workspace: folder, settings: GREEDY, vsix: vsix(), readyFile: 'data.dat' });
-  t.diagnostic(`VS Code ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  try {
+  await withVsCode(t, 'bad-input-binary-only', vsix(), GREEDY, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
     const n = await h.waitForNotification(vs.page, /training failed/, 60_000);
@@ -65,21 +62,13 @@ test('Train on Workspace with only a binary file says no text files were found',
     assert.match(n.message, /No text files found/);
     assert.match(n.message, /skipped 1 file: 1 binary/, 'the message tells of the skipped binary file');
     assert.match(n.message, /Completions keep using the default model/);
-    await h.screenshot(vs.page, 'bad-input-binary-only');
+    await h.screenshot(vs.page, 'bad-input-binary-only-failed');
     assert.match(await h.waitForStatusBar(vs.page, DEFAULT, 10_000), DEFAULT);
 
     // A text file appears after the failure: the default model still completes in it.
     copyFileSync(join(WORKSPACE, FILE), join(vs.workspace, FILE));
-    await assertDefaultCompletes(vs);
-    await h.screenshot(vs.page, 'bad-input-binary-only-completes');
-  } catch (e) {
-    await h.screenshot(vs.page, 'bad-input-binary-only-failure').catch(() => undefined);
-    console.error(`${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
-    throw e;
-  } finally {
-    await vs.stop();
-    t.diagnostic(`binary-only: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
+    await assertCompletes(vs);
+  }, { workspace: folder, readyFile: 'data.dat' });
 });
 
 test('a second Train on Workspace while one runs says it is already training', { timeout: 150_000 }, async (t) => {
@@ -102,7 +91,7 @@ test('a second Train on Workspace while one runs says it is already training', {
     await h.runCommand(vs.page, 'Char LSTM: Cancel Training');
     await h.waitForStatusBar(vs.page, DEFAULT, 60_000);
     show(t, await h.waitForNotification(vs.page, /training cancelled/, 30_000));
-    await assertDefaultCompletes(vs);
+    await assertCompletes(vs);
   });
 });
 
@@ -125,7 +114,7 @@ test('Load Model with a corrupt file shows why and keeps the default model; a go
     assert.ok(!n.message.includes('\n') && !/\bat .*:\d+:\d+/.test(n.message), 'one line, no stack trace');
     await h.screenshot(vs.page, 'bad-input-load-broken');
     assert.match(await h.statusBarText(vs.page), DEFAULT);
-    await assertDefaultCompletes(vs);
+    await assertCompletes(vs);
 
     await h.runCommand(vs.page, 'Char LSTM: Load Model...');
     await h.pickInFileDialog(vs.page, good);
@@ -138,13 +127,7 @@ test('Load Model with a corrupt file shows why and keeps the default model; a go
     await h.pickInFileDialog(vs.page, foreign);
     t.diagnostic(`after loading a PyTorch state_dict: ${await h.waitForStatusBar(vs.page, /Char LSTM: char_rnn\.safetensors\b/, 30_000)}`);
     show(t, await h.waitForNotification(vs.page, /completions now use char_rnn\.safetensors/, 10_000));
-    const before = readFileSync(join(vs.workspace, FILE), 'utf8') + PREFIX;
-    await h.openFile(vs.page, FILE);
-    await vs.page.keyboard.press('Control+End');
-    await h.typeText(vs.page, PREFIX);
-    const expected = await expectedGreedy(foreign, before);
-    assert.notEqual(expected, '');
-    assert.equal(await h.waitForStableGhostText(vs.page), expected, 'ghost text is the imported model\'s greedy completion');
+    await assertCompletes(vs, foreign, 'the imported model');
   });
 });
 
@@ -175,8 +158,7 @@ test('VS Code closed mid-training: the next start completes with the run\'s best
     'charLstm.training.hidden': 64, 'charLstm.training.layers': 1, 'charLstm.training.epochs': 200,
     'charLstm.training.validateEvery': 20, 'charLstm.training.maxMinutes': 5,
   };
-  let vs = await h.startVsCode({ workspace: WORKSPACE, settings, vsix: vsix() });
-  try {
+  await withVsCode(t, 'bad-input-closed-mid-training', vsix(), settings, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
     // The status bar shows a validation loss once the first checkpoint has been saved.
@@ -185,32 +167,18 @@ test('VS Code closed mid-training: the next start completes with the run\'s best
     assert.ok(storage && existsSync(join(storage, 'candidate.safetensors')), 'the run has a checkpoint on disk');
     assert.ok(!existsSync(join(storage, 'workspace.safetensors')), 'and no workspace model yet');
 
-    vs = await vs.restart(); // SIGKILL: no deactivate, the worker dies mid-step
+    await vs.restart(); // SIGKILL: no deactivate, the worker dies mid-step
     const n = await h.waitForNotification(vs.page, /cut short when VS Code closed/, 60_000);
     show(t, n);
     assert.match(n.message, /had saved a better model \(validation loss \d+\.\d+ nats\/char\); completions now use it\.$/);
     t.diagnostic(`after the restart: ${await h.waitForStatusBar(vs.page, /Char LSTM: workspace\b/, 30_000)}`);
     assert.ok(existsSync(join(storage, 'workspace.safetensors')) && !existsSync(join(storage, 'candidate.safetensors')));
-
-    const before = readFileSync(join(vs.workspace, FILE), 'utf8') + PREFIX;
-    await h.openFile(vs.page, FILE);
-    await vs.page.keyboard.press('Control+End');
-    await h.typeText(vs.page, PREFIX);
-    const expected = await expectedGreedy(join(storage, 'workspace.safetensors'), before);
-    assert.equal(await h.waitForStableGhostText(vs.page), expected, 'ghost text is the recovered model\'s greedy completion');
-    await h.screenshot(vs.page, 'bad-input-closed-mid-training');
-  } catch (e) {
-    await h.screenshot(vs.page, 'bad-input-closed-mid-training-failure').catch(() => undefined);
-    console.error(`${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
-    throw e;
-  } finally {
-    await vs.stop();
-  }
+    await assertCompletes(vs, join(storage, 'workspace.safetensors'), 'the recovered model');
+  });
 });
 
 test('with no folder open, Train on Workspace asks for a folder and the default model stays', { timeout: 120_000 }, async (t) => {
-  const vs = await h.startVsCode({ workspace: null, settings: GREEDY, vsix: vsix() });
-  try {
+  await withVsCode(t, 'bad-input-no-folder', vsix(), GREEDY, async (vs) => {
     await h.waitForStatusBar(vs.page, DEFAULT);
     await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
     const n = await h.waitForNotification(vs.page, /open a folder first/, 30_000);
@@ -218,12 +186,5 @@ test('with no folder open, Train on Workspace asks for a folder and the default 
     assert.equal(n.severity, 'error');
     assert.equal(n.message, 'Char LSTM: open a folder first; training learns from the text of the open folder.');
     assert.match(await h.statusBarText(vs.page), DEFAULT);
-    await h.screenshot(vs.page, 'bad-input-no-folder');
-  } catch (e) {
-    await h.screenshot(vs.page, 'bad-input-no-folder-failure').catch(() => undefined);
-    console.error(`${vs.logs.slice(-60).join('\n')}\n--- logs under ${vs.logDir} ---\n${vs.readLogs()}`);
-    throw e;
-  } finally {
-    await vs.stop();
-  }
+  }, { workspace: null });
 });

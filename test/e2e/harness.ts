@@ -42,9 +42,10 @@ export interface VsCode {
   stop(): Promise<void>;
   /**
    * Kills the server and its extension hosts at once (SIGKILL, as a crash or a closed laptop
-   * would) and starts VS Code again on the same user data, extensions and workspace.
+   * would) and starts VS Code again on the same user data, extensions and workspace; this
+   * object then drives the new window.
    */
-  restart(): Promise<VsCode>;
+  restart(): Promise<void>;
 }
 
 interface Dirs {
@@ -123,8 +124,9 @@ async function launch(dirs: Dirs, opts: StartOptions, port?: number): Promise<Vs
   };
   const restart = async () => {
     await kill();
-    return launch(dirs, opts, port);
+    Object.assign(handle, await launch(dirs, opts, port));
   };
+  let handle: VsCode;
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForHealth(`${base}/healthz`, 30_000, () => server.exitCode);
@@ -150,10 +152,11 @@ async function launch(dirs: Dirs, opts: StartOptions, port?: number): Promise<Vs
       await page.locator('.statusbar').waitFor({ timeout: 60_000 });
     }
     const logDir = join(dirs.userData, 'logs');
-    return {
+    handle = {
       page, workspace: dirs.workspace ?? '', userDataDir: dirs.userData, extensionsDir: dirs.extensions,
       logDir, logs, readLogs: () => readLogs(logDir), stop, restart,
     };
+    return handle;
   } catch (e) {
     const report = logs.join('\n');
     await stop();

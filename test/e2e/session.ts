@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, type TestContext } from 'node:test';
-import { ROOT, screenshot, startVsCode, statusBarText, type VsCode } from './harness';
+import { ROOT, screenshot, startVsCode, statusBarText, type StartOptions, type VsCode } from './harness';
 
 export const WORKSPACE = join(ROOT, 'test/fixtures/workspace');
 
@@ -54,13 +54,13 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * A fresh VS Code on a copy of the fixture workspace for `fn`; a screenshot named `name` in
- * test-output/ either way, and on failure the status bar, server output and every log.
+ * A fresh VS Code on a copy of the fixture workspace (or `start.workspace`) for `fn`; a screenshot
+ * named `name` in test-output/ either way, and on failure the status bar, server output and every log.
  */
 export async function withVsCode(t: TestContext, name: string, vsix: string, settings: Record<string, unknown>,
-  fn: (vs: VsCode) => Promise<void>): Promise<void> {
+  fn: (vs: VsCode) => Promise<void>, start: Partial<StartOptions> = {}): Promise<void> {
   const started = Date.now();
-  const vs = await startVsCode({ workspace: WORKSPACE, settings, vsix });
+  const vs = await startVsCode({ workspace: WORKSPACE, settings, vsix, ...start });
   t.diagnostic(`VS Code ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
     await fn(vs);
