@@ -7,6 +7,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
+import expand from 'brace-expansion';
 
 /**
  * Folders never descended into, wherever they appear: version-control data,
@@ -178,29 +179,9 @@ export function relativeForIgnore(dir: string, full: string, isDir: boolean): st
 
 /**
  * Gitignore-style patterns from a setting, with VS Code's `{a,b}` alternatives expanded (gitignore
- * has none; `*.{js,map}` is common in `files.exclude`). An unclosed `{` is literal.
+ * has none; `*.{js,map}` is common in `files.exclude`), by the `brace-expansion` package (as
+ * minimatch does). An unclosed `{` and a `{x}` without a comma stay literal.
  */
 export function expandBraces(pattern: string): string[] {
-  const open = pattern.indexOf('{');
-  if (open < 0) return [pattern];
-  let depth = 0;
-  const commas: number[] = [];
-  for (let i = open; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '{') depth++;
-    else if (c === ',' && depth === 1) commas.push(i);
-    else if (c === '}' && --depth === 0) {
-      if (commas.length === 0) return expandBraces(pattern.slice(i + 1)).map((rest) => pattern.slice(0, i + 1) + rest);
-      const bounds = [open, ...commas, i];
-      const rests = expandBraces(pattern.slice(i + 1));
-      const out: string[] = [];
-      for (let k = 0; k + 1 < bounds.length; k++) {
-        for (const alternative of expandBraces(pattern.slice(bounds[k] + 1, bounds[k + 1]))) {
-          for (const rest of rests) out.push(pattern.slice(0, open) + alternative + rest);
-        }
-      }
-      return out;
-    }
-  }
-  return [pattern]; // an unclosed '{' is literal
+  return expand(pattern);
 }
