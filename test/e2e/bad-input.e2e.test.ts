@@ -152,17 +152,25 @@ async function writePyTorchCopy(model: string, folder: string): Promise<string> 
   return file;
 }
 
-test('VS Code closed mid-training: the next start completes with the run\'s best checkpoint', { timeout: 240_000 }, async (t) => {
+test('VS Code closed mid-training: the report lists the secret and the excluded folder; the next start completes with the run\'s best checkpoint', { timeout: 240_000 }, async (t) => {
   const settings = {
     ...GREEDY,
     'charLstm.training.hidden': 64, 'charLstm.training.layers': 1, 'charLstm.training.epochs': 200,
-    'charLstm.training.validateEvery': 20, 'charLstm.training.maxMinutes': 5,
+    'charLstm.training.validateEvery': 20, 'charLstm.training.maxMinutes': 5, 'charLstm.exclude': ['drafts/'],
   };
   await withVsCode(t, 'bad-input-closed-mid-training', vsix(), settings, async (vs) => {
+    // A secret and a folder the person excluded: never read, and the report says so.
+    writeFileSync(join(vs.workspace, '.env'), 'API_KEY=hunter2\n');
+    mkdirSync(join(vs.workspace, 'drafts'));
+    writeFileSync(join(vs.workspace, 'drafts/plan.md'), 'not for the model\n');
     await h.waitForStatusBar(vs.page, DEFAULT);
     await h.runCommand(vs.page, 'Char LSTM: Train on Workspace');
     // The status bar shows a validation loss once the first checkpoint has been saved.
     t.diagnostic(`before the kill: ${await h.waitForStatusBar(vs.page, /Char LSTM: training .*valid \d/, 120_000)}`);
+    const report = vs.readLogs();
+    for (const line of ['not read: .env: secret', 'not read: drafts/: excluded by charLstm.exclude', '1 path excluded: 1 by charLstm.exclude']) {
+      assert.ok(report.includes(line), `the training report says "${line}"`);
+    }
     const [storage] = workspaceStorage(vs);
     assert.ok(storage && existsSync(join(storage, 'candidate.safetensors')), 'the run has a checkpoint on disk');
     assert.ok(!existsSync(join(storage, 'workspace.safetensors')), 'and no workspace model yet');
