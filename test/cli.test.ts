@@ -99,7 +99,37 @@ describe('train, info, sample, eval', () => {
     assert.equal(result.files, 1);
     assert.equal(result.unknown_chars, 0);
     assert.ok(result.chars >= 3000, `${result.chars} chars`); // whole 32×100 windows only
-    assert.match(run('eval', '--model', model, corpus).stdout, /^loss \d\.\d{3} nats\/char \(\d\.\d{3} bits\/char\) over [\d,]+ chars\n$/);
+    assert.match(run('eval', '--model', model, corpus).stdout, /^loss \d\.\d{3} nats\/char \(\d\.\d{3} bits\/char\) over [\d,]+ chars\n/);
+  });
+
+  test('eval --json carries the completion figures, and the n-gram baseline\'s with --ngram-train', () => {
+    const held = path.join(dir, 'held-out.txt');
+    writeFileSync(held, makeCorpus().slice(0, 1500));
+    const r = run('eval', '--model', model, held, '--json', '--ngram-train', corpus, '--ngram-max-order', '6', '--metrics-chars', '600');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    const fraction = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
+    for (const figures of [result, result.ngram]) {
+      for (const key of ['top1', 'word_match', 'chars_saved']) assert.ok(fraction(figures[key]), `${key}: ${figures[key]}`);
+      assert.equal(figures.metrics.chars, 600);
+      assert.ok(figures.metrics.word_starts > 50 && figures.metrics.keystrokes <= 600);
+    }
+    for (const key of ['nats_per_char', 'bits_per_char', 'chars', 'files', 'unknown_chars']) assert.equal(typeof result[key], 'number', key);
+    const { ngram } = result;
+    assert.ok(ngram.order >= 2 && ngram.order <= 6);
+    assert.deepEqual(ngram.orders.map((o: { order: number }) => o.order), [1, 2, 3, 4, 5, 6]);
+    const best = Math.min(...ngram.orders.filter((o: { order: number }) => o.order >= 2).map((o: { nats_per_char: number }) => o.nats_per_char));
+    assert.equal(ngram.orders[ngram.order - 1].nats_per_char, best);
+    assert.ok(ngram.train_chars > 4000 && ngram.nodes > 100);
+    // Words in random order: within a word the n-gram is sure, at a word's start it cannot be.
+    assert.ok(ngram.nats_per_char < 1 && ngram.chars_saved > 0.2, JSON.stringify(ngram));
+    assert.ok(Math.abs(ngram.bits_per_char - ngram.nats_per_char / Math.LN2) < 1e-12);
+    const text = run('eval', '--model', model, held, '--ngram-train', corpus, '--metrics-chars', '300').stdout.split('\n');
+    assert.match(text[1], /^completions: top-1 [\d.]+%, word match [\d.]+% of \d+ word starts, chars saved [\d.]+% /);
+    assert.match(text[2], /^n-gram baseline \(Kneser-Ney, order \d+, chosen on the last 10% of its text, [\d,]+ training chars\): loss \d\.\d{3} nats\/char/);
+    const none = JSON.parse(run('eval', '--model', model, held, '--json', '--metrics-chars', '0').stdout);
+    assert.equal(none.top1, null);
+    assert.equal(none.ngram, undefined);
   });
 });
 

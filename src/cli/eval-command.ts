@@ -1,15 +1,22 @@
 import { Option, type Command } from 'commander';
 import { gatherCorpus } from '../core/data/corpus';
+import { METRICS_DEFAULTS } from '../core/eval/completion-metrics';
 import { loadModel } from '../core/model/model-file';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { evaluate } from '../core/train/evaluate';
+import { describeMetrics, lstmMetrics, metricsJson, ngramBaseline, ngramJson, type NgramBaseline } from './eval-measures';
 import { CliError } from './fail';
+import { intArg } from './parse-number';
 import { bitsPerChar, formatCount } from './progress';
 
 interface EvalFlags {
   model: string;
   json?: boolean;
   backend: Backend;
+  metricsChars: number;
+  ngramTrain: string[];
+  ngramMaxOrder: number;
+  ngramOrder?: number;
 }
 
 /** Streams and window of evaluation; shorter texts get a smaller fit (see StreamBatches.fit). */
@@ -18,10 +25,17 @@ const EVAL_SEQ_LEN = 100;
 
 export function addEvalCommand(program: Command): void {
   program.command('eval')
-    .description("measure a model's loss on the text of files and folders")
+    .description("measure a model's loss and completions on the text of files and folders, beside a Kneser-Ney n-gram's")
     .argument('<inputs...>', 'files and folders to evaluate on')
     .requiredOption('-m, --model <file>', 'model file (safetensors, or a Keras model.json)')
-    .option('--json', 'print one JSON object instead of a sentence')
+    .option('--json', 'print one JSON object instead of sentences')
+    .option('--metrics-chars <n>', 'characters on which top-1, word match and chars saved are measured (evenly spaced '
+      + 'slices of 1,000; 0: none)', intArg(0), METRICS_DEFAULTS.maxChars)
+    .option('--ngram-train <path>', 'also measure a Kneser-Ney n-gram trained on this file or folder (repeatable; '
+      + 'e.g. the model\'s training text)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--ngram-max-order <n>', 'longest n-gram order tried; the best on the last 10% of the n-gram\'s text is used',
+      intArg(1, 32), 10)
+    .option('--ngram-order <n>', 'use this order instead of choosing one', intArg(1, 32))
     .addOption(new Option('--backend <name>', 'numeric kernels').choices(['wasm', 'reference']).default('wasm'))
     .action((inputs: string[], flags: EvalFlags) => runEval(inputs, flags));
 }
@@ -38,13 +52,34 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
     throw new CliError(chars === 0 ? `too little text to evaluate (${ids.length} chars; at least 2 are needed)`
       : `the loss is not finite (${loss}): the model file may hold broken weights`);
   }
+  const metrics = lstmMetrics(model, vocab, ids, flags.metricsChars);
+  let ngram: NgramBaseline | null = null;
+  if (flags.ngramTrain.length > 0) {
+    const train = await gatherCorpus(flags.ngramTrain);
+    try {
+      ngram = ngramBaseline(vocab, train.text, ids, flags.metricsChars, { maxOrder: flags.ngramMaxOrder, order: flags.ngramOrder });
+    } catch (e) {
+      if (e instanceof RangeError) throw new CliError(`n-gram baseline: ${e.message}`);
+      throw e;
+    }
+  }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ nats_per_char: loss, bits_per_char: bitsPerChar(loss), chars,
-      files: corpus.files.length, unknown_chars: unknown })}\n`);
+      files: corpus.files.length, unknown_chars: unknown, ...metricsJson(metrics), ...(ngram && { ngram: ngramJson(ngram) }) })}\n`);
     return;
   }
   // Unknown characters all share one id the model never learned to predict: they inflate the loss.
   const note = unknown > 0 ? `; ${formatCount(unknown)} chars are not in the model's vocabulary` : '';
-  process.stdout.write(`loss ${loss.toFixed(3)} nats/char (${bitsPerChar(loss).toFixed(3)} bits/char) `
-    + `over ${formatCount(chars)} chars${note}\n`);
+  const lines = [`loss ${loss.toFixed(3)} nats/char (${bitsPerChar(loss).toFixed(3)} bits/char) over ${formatCount(chars)} chars${note}`];
+  if (metrics) {
+    lines.push(`completions: ${describeMetrics(metrics)} (greedy ghost text on ${formatCount(metrics.chars)} chars in `
+      + `${metrics.slices} slice${metrics.slices === 1 ? '' : 's'}; Ctrl+Right per word)`);
+  }
+  if (ngram) {
+    const chosen = ngram.orders.length > 0 ? `, chosen on the last 10% of its text` : '';
+    lines.push(`n-gram baseline (Kneser-Ney, order ${ngram.order}${chosen}, ${formatCount(ngram.trainChars)} training chars): `
+      + `loss ${ngram.natsPerChar.toFixed(3)} nats/char (${bitsPerChar(ngram.natsPerChar).toFixed(3)} bits/char)`
+      + (ngram.metrics ? `; ${describeMetrics(ngram.metrics)}` : ''));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
