@@ -102,14 +102,14 @@ describe('train, info, sample, eval', () => {
     assert.match(run('eval', '--model', model, corpus).stdout, /^loss \d\.\d{3} nats\/char \(\d\.\d{3} bits\/char\) over [\d,]+ chars\n/);
   });
 
-  test('eval --json carries the completion figures, and the n-gram baseline\'s with --ngram-train', () => {
+  test('eval --json carries the completion figures, and the n-gram baseline\'s and the mixture\'s with --ngram-train', () => {
     const held = path.join(dir, 'held-out.txt');
     writeFileSync(held, makeCorpus().slice(0, 1500));
     const r = run('eval', '--model', model, held, '--json', '--ngram-train', corpus, '--ngram-max-order', '6', '--metrics-chars', '600');
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     const fraction = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
-    for (const figures of [result, result.ngram]) {
+    for (const figures of [result, result.ngram, result.mixture]) {
       for (const key of ['top1', 'word_match', 'chars_saved']) assert.ok(fraction(figures[key]), `${key}: ${figures[key]}`);
       assert.equal(figures.metrics.chars, 600);
       assert.ok(figures.metrics.word_starts > 50 && figures.metrics.keystrokes <= 600);
@@ -124,9 +124,18 @@ describe('train, info, sample, eval', () => {
     // Words in random order: within a word the n-gram is sure, at a word's start it cannot be.
     assert.ok(ngram.nats_per_char < 1 && ngram.chars_saved > 0.2, JSON.stringify(ngram));
     assert.ok(Math.abs(ngram.bits_per_char - ngram.nats_per_char / Math.LN2) < 1e-12);
+    // The mixture, cross-fitted on the held-out halves, against both models on the same stream.
+    const { mixture } = result;
+    const shares = mixture.lstm_share_by_context;
+    for (const fitted of [shares.fitted_on_first_half, shares.fitted_on_second_half]) {
+      assert.equal(fitted.length, ngram.order);
+      assert.ok(fitted.every(fraction));
+    }
+    assert.ok(mixture.nats_per_char < Math.max(mixture.lstm_nats_per_char, mixture.ngram_nats_per_char), JSON.stringify(mixture));
     const text = run('eval', '--model', model, held, '--ngram-train', corpus, '--metrics-chars', '300').stdout.split('\n');
     assert.match(text[1], /^completions: top-1 [\d.]+%, word match [\d.]+% of \d+ word starts, chars saved [\d.]+% /);
     assert.match(text[2], /^n-gram baseline \(Kneser-Ney, order \d+, chosen on the last 10% of its text, [\d,]+ training chars\): loss \d\.\d{3} nats\/char/);
+    assert.match(text[3], /^mixture of the two .*: loss \d\.\d{3} nats\/char against \d\.\d{3} \(LSTM\) and \d\.\d{3} \(n-gram\) read as one stream; top-1/);
     const none = JSON.parse(run('eval', '--model', model, held, '--json', '--metrics-chars', '0').stdout);
     assert.equal(none.top1, null);
     assert.equal(none.ngram, undefined);

@@ -38,6 +38,7 @@ export function lstmMetrics(model: CharModel, vocab: Vocab, ids: ArrayLike<numbe
 }
 
 export interface NgramBaseline {
+  model: KneserNey;
   order: number;
   /** Validation loss of each order tried, on the last 10% of the n-gram's training text. */
   orders: { order: number; natsPerChar: number }[];
@@ -61,7 +62,7 @@ export function ngramBaseline(vocab: Vocab, train: string, ids: ArrayLike<number
   const metrics = maxChars === 0 || ids.length === 0 ? null
     : completionMetrics((context) => NgramPredictor.after(model, order, context), ids, vocab, { maxChars });
   return {
-    order, orders: selection?.scores ?? [], trainChars: trainIds.length, nodes: model.counts.nodes,
+    model, order, orders: selection?.scores ?? [], trainChars: trainIds.length, nodes: model.counts.nodes,
     natsPerChar: natsPerChar(model, order, ids), metrics,
   };
 }

@@ -43,6 +43,16 @@ export class NgramPredictor implements CharPredictor {
     this.cached = null;
   }
 
+  /**
+   * How many of the last characters read form a context the counts have seen (0 … order-1):
+   * the n-gram's confidence here, which the mixture's weights are bucketed by.
+   */
+  matchedContext(): number {
+    let L = this.order - 1;
+    while (L > 0 && this.contexts[L] < 0) L--;
+    return L;
+  }
+
   clone(): NgramPredictor {
     const copy = new NgramPredictor(this.model, this.order, this.contexts);
     copy.cached = this.cached;

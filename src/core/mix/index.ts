@@ -1,0 +1,4 @@
+export { MixtureWeights, fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from './mixture-weights';
+export { MixturePredictor, softmax } from './mixture-predictor';
+export { targetProbabilities, slicePositions } from './target-probabilities';
+export { crossFitMixture, type CrossFit } from './cross-fit';
