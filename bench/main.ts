@@ -1,6 +1,7 @@
-// `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>] [-- --only inference [--model <file>]]`:
-// char-lstm against PyTorch and tfjs-layers on model M, in one run. Each measurement lives in its
-// own file beside this one.
+// `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>] [-- --only inference [--model <file>]]
+// [-- --only completion] [-- --source-minutes 10]`: char-lstm against PyTorch and tfjs-layers on model M,
+// and what completions are worth against a Kneser-Ney n-gram, in one run. Each measurement lives
+// in its own file beside this one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -18,6 +19,7 @@ import { benchPytorchTraining, findTorchPython, type Outcome } from './pytorch';
 import { measureRss50mb, RSS_CHILD_FLAG, rssChild } from './rss-50mb';
 import { charLstmQuality, pytorchQuality } from './quality';
 import { printTable } from './report';
+import { completionTable, printCompletionTable } from './completion-table';
 
 const opts = new Command()
   .option('--json', 'print one JSON object instead of a table')
@@ -26,12 +28,15 @@ const opts = new Command()
   .option('--quality <minutes>', 'instead: train char-lstm (CLI) and PyTorch for this many minutes each, compare validation losses')
   .option('--validate-every <steps>', 'with --quality: validate every this many steps (both)', '100')
   .option('--pytorch-threads <n>', 'with --quality: PyTorch\'s threads', '2')
-  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference']))
+  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion']))
+  .option('--source-minutes <n>', 'minutes the completion figures\' model trains on this project\'s source (--quick: 2)')
+  .option('--metrics-chars <n>', 'characters the completion figures are measured on per set', '5000')
   .option('--model <file>', 'with --only inference: measure this model file instead of a fresh model M')
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
-    pytorchThreads: string; rss50mbChild?: string; only?: 'inference'; model?: string }>();
+    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion'; model?: string;
+    sourceMinutes?: string; metricsChars: string }>();
 
 const log = (line: string) => { if (!opts.json) console.error(line); };
 
@@ -78,6 +83,7 @@ async function bench(): Promise<void> {
   const torch = [torch1, torch2].reduce<number | null>((best, r) => r.ok ? Math.max(best ?? 0, r.value.charsPerSec) : best, null);
   if (!opts.quick) log('peak memory on a generated 50 MB workspace ...');
   const rss50 = opts.quick ? null : await measureRss50mb(text);
+  const completion = await completionTable(sourceMinutes(), Number(opts.metricsChars), log);
 
   const figures = {
     model: 'M: Embedding 64, 2x LSTM 256, Dense; batch 32, length 100; tinyshakespeare',
@@ -107,9 +113,23 @@ async function bench(): Promise<void> {
     peak_rss_50mb_mb: rss50?.ok ? round(rss50.value.peakRssMb) : null,
     rss_50mb_detail: rss50?.ok ? rss50.value : rss50 === null ? 'skipped (--quick)' : rss50.reason,
     matmul_gflops: gflops,
+    // Per held-out set: nats/char, top-1, word match and chars saved of the LSTM, the n-gram and their mixture.
+    completion,
   };
-  if (opts.json) console.log(JSON.stringify(figures));
-  else printTable(figures);
+  if (opts.json) return console.log(JSON.stringify(figures));
+  printTable(figures);
+  printCompletionTable(completion);
+}
+
+/** --only completion: the completion figures on both held-out sets. */
+async function completionOnly(): Promise<void> {
+  const completion = await completionTable(sourceMinutes(), Number(opts.metricsChars), log);
+  if (opts.json) return console.log(JSON.stringify({ completion }));
+  printCompletionTable(completion);
+}
+
+function sourceMinutes(): number {
+  return Number(opts.sourceMinutes ?? (opts.quick ? 2 : 10));
 }
 
 /**
@@ -191,7 +211,8 @@ function round(x: number, digits = 0): number {
 }
 
 const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!)
-  : opts.quality !== undefined ? quality : opts.only === 'inference' ? inferenceOnly : bench;
+  : opts.quality !== undefined ? quality : opts.only === 'inference' ? inferenceOnly
+    : opts.only === 'completion' ? completionOnly : bench;
 run().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);

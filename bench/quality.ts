@@ -63,7 +63,8 @@ export async function pytorchQuality(python: string, minutes: number, validateEv
   return { ok: true, value: { bestValidLoss: best, finalValidLoss: final, curve, steps: end.steps as number } };
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a command to its end; its exit code and output. */
+export function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let stdout = '', stderr = '';

@@ -1,0 +1,114 @@
+// What completions are worth, measured on two held-out sets (issue 8): tinyshakespeare's last
+// 10% with the default model (trained on the first 90%), and this project's own TypeScript split
+// 90/10 by file with a model the CLI trains on the 90% for `minutes`. For each: the LSTM, a
+// Kneser-Ney n-gram trained on the same training text (order chosen on its last 10%), and their
+// mixture (weights cross-fitted on the held-out halves), in nats/char read as one stream, and the
+// completion figures of `char-lstm eval` (top-1, word match, characters saved).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gatherCorpus, splitCorpus } from '../src/core/data/corpus';
+import type { Vocab } from '../src/core/data/vocab';
+import type { CharModel } from '../src/core/model/char-model';
+import { loadModel } from '../src/core/model/model-file';
+import { createKernels } from '../src/core/nn/kernels/select';
+import { lstmMetrics, ngramBaseline } from '../src/cli/eval-measures';
+import { mixtureMeasure } from '../src/cli/eval-mixture';
+import type { CompletionMetrics } from '../src/core/eval/completion-metrics';
+import { run } from './quality';
+
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+/** One predictor's figures on one held-out set. */
+export interface Row {
+  natsPerChar: number;
+  top1: number | null;
+  wordMatch: number | null;
+  charsSaved: number | null;
+}
+
+export interface HeldOutFigures {
+  set: string;
+  trainChars: number;
+  testChars: number;
+  model: string;
+  ngramOrder: number;
+  rows: { lstm: Row; ngram: Row; mixture: Row };
+}
+
+/** Both sets; the source model trains for `minutes` (CLI defaults otherwise: model M). */
+export async function completionTable(minutes: number, metricsChars: number, log: (line: string) => void): Promise<HeldOutFigures[]> {
+  log('completion figures: tinyshakespeare, default model ...');
+  const text = readFileSync(join(ROOT, 'data', 'tinyshakespeare.txt'), 'utf8');
+  const { train, valid } = splitCorpus(text);
+  const shakespeare = await measureSet('tinyshakespeare, last 10%', join(ROOT, 'models', 'default.safetensors'), train, valid, metricsChars);
+  const source = await sourceSet(minutes, metricsChars, log);
+  return [shakespeare, source];
+}
+
+/** This project's .ts files (src, webview, bench, test) in path order; the last 10% of their text, at a file boundary, held out. */
+async function sourceSet(minutes: number, metricsChars: number, log: (line: string) => void): Promise<HeldOutFigures> {
+  const corpus = await gatherCorpus(['src', 'webview', 'bench', 'test'].map((d) => join(ROOT, d)));
+  const files = corpus.files.filter((f) => f.path.endsWith('.ts') && !relative(ROOT, f.path).startsWith(join('test', 'fixtures')));
+  const total = files.reduce((n, f) => n + f.chars, 0);
+  let cut = 0, sum = 0;
+  while (cut < files.length && sum + files[cut].chars <= 0.9 * total) sum += files[cut++].chars;
+  const trainFiles = files.slice(0, cut).map((f) => f.path), testFiles = files.slice(cut).map((f) => f.path);
+  const dir = mkdtempSync(join(tmpdir(), 'char-lstm-bench-source-'));
+  try {
+    const out = join(dir, 'source.safetensors');
+    log(`completion figures: training model M on ${trainFiles.length} source files for ${minutes} min ...`);
+    const r = await run(process.execPath, [CLI, 'train', ...trainFiles, '--out', out, '--max-minutes', String(minutes), '--epochs', '1000'],
+      (minutes * 60 + 600) * 1000);
+    if (r.code !== 0) throw new Error(`training the source model failed: ${r.stderr.trim().split('\n').pop()}`);
+    const trainText = (await gatherCorpus(trainFiles)).text, testText = (await gatherCorpus(testFiles)).text;
+    log('completion figures: this project\'s source, held-out files ...');
+    return await measureSet(`this project's source, last 10% by file (${testFiles.length} files)`, out, trainText, testText, metricsChars);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureSet(set: string, modelPath: string, train: string, test: string, metricsChars: number): Promise<HeldOutFigures> {
+  const { model, vocab } = await loadModel(modelPath, createKernels());
+  const ids = vocab.encode(test);
+  const ngram = ngramBaseline(vocab, train, ids, metricsChars, { maxOrder: 10 });
+  const mixture = mixtureMeasure(model, vocab, ngram, ids, metricsChars);
+  const lstm = lstmMetrics(model, vocab, ids, metricsChars);
+  return {
+    set, trainChars: train.length, testChars: test.length, model: describe(model, vocab), ngramOrder: ngram.order,
+    rows: {
+      lstm: row(mixture.fit.lstmNatsPerChar, lstm),
+      ngram: row(mixture.fit.ngramNatsPerChar, ngram.metrics),
+      mixture: row(mixture.fit.natsPerChar, mixture.metrics),
+    },
+  };
+}
+
+function row(natsPerChar: number, m: CompletionMetrics | null): Row {
+  const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? round(x, 4) : null);
+  return { natsPerChar: round(natsPerChar, 4), top1: finite(m?.top1), wordMatch: finite(m?.wordMatch), charsSaved: finite(m?.charsSaved) };
+}
+
+function describe(model: CharModel, vocab: Vocab): string {
+  const c = model.config;
+  return `${c.layers}x ${c.cell.toUpperCase()} ${c.hidden}, embedding ${c.embedding}, ${vocab.size} ids`;
+}
+
+/** The table for people. */
+export function printCompletionTable(sets: HeldOutFigures[]): void {
+  const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
+  for (const s of sets) {
+    console.log(`\n${s.set}: ${s.testChars.toLocaleString('en')} chars held out, ${s.trainChars.toLocaleString('en')} trained on; `
+      + `LSTM ${s.model}; n-gram order ${s.ngramOrder}`);
+    console.log(`${''.padEnd(10)}  ${'nats/char'.padStart(9)}  ${'top-1'.padStart(6)}  ${'word match'.padStart(10)}  ${'chars saved'.padStart(11)}`);
+    for (const [name, r] of Object.entries(s.rows)) {
+      console.log(`${name.padEnd(10)}  ${r.natsPerChar.toFixed(3).padStart(9)}  ${pct(r.top1).padStart(6)}  ${pct(r.wordMatch).padStart(10)}  ${pct(r.charsSaved).padStart(11)}`);
+    }
+  }
+}
+
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
