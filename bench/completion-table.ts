@@ -3,17 +3,18 @@
 // 90/10 by file with a model the CLI trains on the 90% for `minutes`. For each: the LSTM, a
 // Kneser-Ney n-gram trained on the same training text (order chosen on its last 10%), and their
 // mixture (weights cross-fitted on the held-out halves), in nats/char read as one stream, and the
-// completion figures of `char-lstm eval` (top-1, word match, characters saved).
+// completion figures of `char-lstm eval` (top-1, word match, characters saved); and the mixture with
+// a cache of the held-out document read so far.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { gatherCorpus, splitCorpus } from '../src/core/data/corpus';
+import { documentStarts, gatherCorpus, splitCorpus } from '../src/core/data/corpus';
 import type { Vocab } from '../src/core/data/vocab';
 import type { CharModel } from '../src/core/model/char-model';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { lstmMetrics, ngramBaseline } from '../src/cli/eval-measures';
-import { mixtureMeasure } from '../src/cli/eval-mixture';
+import { mixtureMeasures } from '../src/cli/eval-mixture';
 import type { CompletionMetrics } from '../src/core/eval/completion-metrics';
 import { run } from './quality';
 
@@ -34,7 +35,7 @@ export interface HeldOutFigures {
   testChars: number;
   model: string;
   ngramOrder: number;
-  rows: { lstm: Row; ngram: Row; mixture: Row };
+  rows: { lstm: Row; ngram: Row; mixture: Row; 'mixture+cache': Row };
 }
 
 /** Both sets; the source model trains for `minutes` (CLI defaults otherwise: model M). */
@@ -42,7 +43,7 @@ export async function completionTable(minutes: number, metricsChars: number, log
   log('completion figures: tinyshakespeare, default model ...');
   const text = readFileSync(join(ROOT, 'data', 'tinyshakespeare.txt'), 'utf8');
   const { train, valid } = splitCorpus(text);
-  const shakespeare = await measureSet('tinyshakespeare, last 10%', join(ROOT, 'models', 'default.safetensors'), train, valid, metricsChars);
+  const shakespeare = await measureSet('tinyshakespeare, last 10%', join(ROOT, 'models', 'default.safetensors'), train, valid, [0], metricsChars);
   const source = await sourceSet(minutes, metricsChars, log);
   return [shakespeare, source];
 }
@@ -62,26 +63,30 @@ async function sourceSet(minutes: number, metricsChars: number, log: (line: stri
     const r = await run(process.execPath, [CLI, 'train', ...trainFiles, '--out', out, '--max-minutes', String(minutes), '--epochs', '1000'],
       (minutes * 60 + 600) * 1000);
     if (r.code !== 0) throw new Error(`training the source model failed: ${r.stderr.trim().split('\n').pop()}`);
-    const trainText = (await gatherCorpus(trainFiles)).text, testText = (await gatherCorpus(testFiles)).text;
+    const trainText = (await gatherCorpus(trainFiles)).text, test = await gatherCorpus(testFiles);
     log('completion figures: this project\'s source, held-out files ...');
-    return await measureSet(`this project's source, last 10% by file (${testFiles.length} files)`, out, trainText, testText, metricsChars);
+    return await measureSet(`this project's source, last 10% by file (${testFiles.length} files)`, out, trainText, test.text,
+      documentStarts(test.files), metricsChars);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function measureSet(set: string, modelPath: string, train: string, test: string, metricsChars: number): Promise<HeldOutFigures> {
+/** `starts`: where each held-out document begins (the document cache starts afresh there). */
+async function measureSet(set: string, modelPath: string, train: string, test: string, starts: number[],
+  metricsChars: number): Promise<HeldOutFigures> {
   const { model, vocab } = await loadModel(modelPath, createKernels());
   const ids = vocab.encode(test);
   const ngram = ngramBaseline(vocab, train, ids, metricsChars, { maxOrder: 10 });
-  const mixture = mixtureMeasure(model, vocab, ngram, ids, metricsChars);
+  const [mixture, withCache] = mixtureMeasures(model, vocab, ngram, ids, starts, metricsChars);
   const lstm = lstmMetrics(model, vocab, ids, metricsChars);
   return {
     set, trainChars: train.length, testChars: test.length, model: describe(model, vocab), ngramOrder: ngram.order,
     rows: {
-      lstm: row(mixture.fit.lstmNatsPerChar, lstm),
-      ngram: row(mixture.fit.ngramNatsPerChar, ngram.metrics),
+      lstm: row(mixture.fit.modelNatsPerChar[0], lstm),
+      ngram: row(mixture.fit.modelNatsPerChar[1], ngram.metrics),
       mixture: row(mixture.fit.natsPerChar, mixture.metrics),
+      'mixture+cache': row(withCache.fit.natsPerChar, withCache.metrics),
     },
   };
 }
@@ -102,9 +107,9 @@ export function printCompletionTable(sets: HeldOutFigures[]): void {
   for (const s of sets) {
     console.log(`\n${s.set}: ${s.testChars.toLocaleString('en')} chars held out, ${s.trainChars.toLocaleString('en')} trained on; `
       + `LSTM ${s.model}; n-gram order ${s.ngramOrder}`);
-    console.log(`${''.padEnd(10)}  ${'nats/char'.padStart(9)}  ${'top-1'.padStart(6)}  ${'word match'.padStart(10)}  ${'chars saved'.padStart(11)}`);
+    console.log(`${''.padEnd(13)}  ${'nats/char'.padStart(9)}  ${'top-1'.padStart(6)}  ${'word match'.padStart(10)}  ${'chars saved'.padStart(11)}`);
     for (const [name, r] of Object.entries(s.rows)) {
-      console.log(`${name.padEnd(10)}  ${r.natsPerChar.toFixed(3).padStart(9)}  ${pct(r.top1).padStart(6)}  ${pct(r.wordMatch).padStart(10)}  ${pct(r.charsSaved).padStart(11)}`);
+      console.log(`${name.padEnd(13)}  ${r.natsPerChar.toFixed(3).padStart(9)}  ${pct(r.top1).padStart(6)}  ${pct(r.wordMatch).padStart(10)}  ${pct(r.charsSaved).padStart(11)}`);
     }
   }
 }

@@ -109,7 +109,7 @@ describe('train, info, sample, eval', () => {
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
     const fraction = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
-    for (const figures of [result, result.ngram, result.mixture]) {
+    for (const figures of [result, result.ngram, result.mixture, result.mixture_with_cache]) {
       for (const key of ['top1', 'word_match', 'chars_saved']) assert.ok(fraction(figures[key]), `${key}: ${figures[key]}`);
       assert.equal(figures.metrics.chars, 600);
       assert.ok(figures.metrics.word_starts > 50 && figures.metrics.keystrokes <= 600);
@@ -124,18 +124,21 @@ describe('train, info, sample, eval', () => {
     // Words in random order: within a word the n-gram is sure, at a word's start it cannot be.
     assert.ok(ngram.nats_per_char < 1 && ngram.chars_saved > 0.2, JSON.stringify(ngram));
     assert.ok(Math.abs(ngram.bits_per_char - ngram.nats_per_char / Math.LN2) < 1e-12);
-    // The mixture, cross-fitted on the held-out halves, against both models on the same stream.
-    const { mixture } = result;
-    const shares = mixture.lstm_share_by_context;
-    for (const fitted of [shares.fitted_on_first_half, shares.fitted_on_second_half]) {
-      assert.equal(fitted.length, ngram.order);
-      assert.ok(fitted.every(fraction));
+    // The mixtures, cross-fitted on the held-out halves, against each model on the same stream.
+    for (const [mixture, models] of [[result.mixture, ['lstm', 'ngram']], [result.mixture_with_cache, ['lstm', 'ngram', 'cache']]] as const) {
+      assert.deepEqual(mixture.models, models);
+      for (const fitted of [mixture.shares_by_context.fitted_on_first_half, mixture.shares_by_context.fitted_on_second_half]) {
+        assert.equal(fitted.length, ngram.order);
+        for (const shares of fitted) assert.ok(shares.length === models.length && shares.every(fraction));
+      }
+      const alone = Object.values(mixture.alone_nats_per_char) as number[];
+      assert.ok(mixture.nats_per_char < Math.max(...alone), JSON.stringify(mixture));
     }
-    assert.ok(mixture.nats_per_char < Math.max(mixture.lstm_nats_per_char, mixture.ngram_nats_per_char), JSON.stringify(mixture));
     const text = run('eval', '--model', model, held, '--ngram-train', corpus, '--metrics-chars', '300').stdout.split('\n');
     assert.match(text[1], /^completions: top-1 [\d.]+%, word match [\d.]+% of \d+ word starts, chars saved [\d.]+% /);
     assert.match(text[2], /^n-gram baseline \(Kneser-Ney, order \d+, chosen on the last 10% of its text, [\d,]+ training chars\): loss \d\.\d{3} nats\/char/);
-    assert.match(text[3], /^mixture of the two .*: loss \d\.\d{3} nats\/char against \d\.\d{3} \(LSTM\) and \d\.\d{3} \(n-gram\) read as one stream; top-1/);
+    assert.match(text[3], /^mixture of the LSTM, the n-gram \(.*: loss \d\.\d{3} nats\/char against \d\.\d{3} \(LSTM\), \d\.\d{3} \(n-gram\) read as one stream; top-1/);
+    assert.match(text[4], /^mixture of the LSTM, the n-gram and a cache of the document read so far .* \d\.\d{3} \(document cache\) read as one stream; top-1/);
     const none = JSON.parse(run('eval', '--model', model, held, '--json', '--metrics-chars', '0').stdout);
     assert.equal(none.top1, null);
     assert.equal(none.ngram, undefined);

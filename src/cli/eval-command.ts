@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { gatherCorpus } from '../core/data/corpus';
+import { documentStarts, gatherCorpus } from '../core/data/corpus';
 import { METRICS_DEFAULTS } from '../core/eval/completion-metrics';
 import { loadModel } from '../core/model/model-file';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { evaluate } from '../core/train/evaluate';
 import { describeMetrics, lstmMetrics, metricsJson, ngramBaseline, ngramJson, type NgramBaseline } from './eval-measures';
-import { mixtureJson, mixtureMeasure, type MixtureMeasure } from './eval-mixture';
+import { describeAlone, mixtureJson, mixtureMeasures, type MixtureMeasure } from './eval-mixture';
 import { CliError } from './fail';
 import { intArg } from './parse-number';
 import { bitsPerChar, formatCount } from './progress';
@@ -55,7 +55,7 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
   }
   const metrics = lstmMetrics(model, vocab, ids, flags.metricsChars);
   let ngram: NgramBaseline | null = null;
-  let mixture: MixtureMeasure | null = null;
+  let mixtures: MixtureMeasure[] = [];
   if (flags.ngramTrain.length > 0) {
     const train = await gatherCorpus(flags.ngramTrain);
     try {
@@ -64,12 +64,12 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
       if (e instanceof RangeError) throw new CliError(`n-gram baseline: ${e.message}`);
       throw e;
     }
-    if (ids.length >= 2) mixture = mixtureMeasure(model, vocab, ngram, ids, flags.metricsChars);
+    if (ids.length >= 2) mixtures = mixtureMeasures(model, vocab, ngram, ids, documentStarts(corpus.files), flags.metricsChars);
   }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ nats_per_char: loss, bits_per_char: bitsPerChar(loss), chars,
       files: corpus.files.length, unknown_chars: unknown, ...metricsJson(metrics), ...(ngram && { ngram: ngramJson(ngram) }),
-      ...(mixture && { mixture: mixtureJson(mixture) }) })}\n`);
+      ...(mixtures.length > 0 && { mixture: mixtureJson(mixtures[0]), mixture_with_cache: mixtureJson(mixtures[1]) }) })}\n`);
     return;
   }
   // Unknown characters all share one id the model never learned to predict: they inflate the loss.
@@ -85,11 +85,10 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
       + `loss ${ngram.natsPerChar.toFixed(3)} nats/char (${bitsPerChar(ngram.natsPerChar).toFixed(3)} bits/char)`
       + (ngram.metrics ? `; ${describeMetrics(ngram.metrics)}` : ''));
   }
-  if (mixture) {
-    const { fit } = mixture;
-    lines.push(`mixture of the two (weights by the n-gram's matched context, each half of the text fitting the other's): `
-      + `loss ${fit.natsPerChar.toFixed(3)} nats/char against ${fit.lstmNatsPerChar.toFixed(3)} (LSTM) and `
-      + `${fit.ngramNatsPerChar.toFixed(3)} (n-gram) read as one stream` + (mixture.metrics ? `; ${describeMetrics(mixture.metrics)}` : ''));
+  for (const { models, fit, metrics } of mixtures) {
+    lines.push(`mixture of the LSTM, the n-gram${models === 3 ? ' and a cache of the document read so far' : ''} (weights by the `
+      + `n-gram's matched context, each half of the text fitting the other's): loss ${fit.natsPerChar.toFixed(3)} nats/char `
+      + `against ${describeAlone(fit)} read as one stream` + (metrics ? `; ${describeMetrics(metrics)}` : ''));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

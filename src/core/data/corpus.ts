@@ -80,6 +80,19 @@ export interface GatherOptions {
  */
 export const FILE_SEPARATOR = '\n\n';
 
+/** Where each file's text starts in a corpus's text, in code points (one Vocab id each). */
+export function documentStarts(files: readonly { chars: number }[]): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const f of files) {
+    starts.push(at);
+    at += f.chars + SEPARATOR_CHARS;
+  }
+  return starts;
+}
+
+const SEPARATOR_CHARS = [...FILE_SEPARATOR].length;
+
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_TOTAL_BYTES = 64 * 1024 * 1024;
 

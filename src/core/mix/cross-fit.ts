@@ -5,9 +5,8 @@ import { slicePositions } from './target-probabilities';
 export interface CrossFit {
   /** The mixture's loss, nats/char: each half scored with the weights fitted on the other. */
   natsPerChar: number;
-  /** The two models alone at the same positions, nats/char. */
-  lstmNatsPerChar: number;
-  ngramNatsPerChar: number;
+  /** Each model alone at the same positions, nats/char. */
+  modelNatsPerChar: number[];
   /** Where the second half starts; `weightsFor(at)` gives the weights that were not fitted on `at`. */
   half: number;
   fittedOnFirst: MixtureWeights;
@@ -21,14 +20,14 @@ export interface CrossFit {
  * trained elsewhere; their probabilities on their own training text would be overconfident).
  */
 export function crossFitMixture(targets: TargetProbabilities, buckets: number): CrossFit {
-  const n = targets.lstm.length;
+  const n = targets.bucket.length;
   if (n < 2) throw new RangeError(`too little held-out text to fit a mixture (${n} chars)`);
   const half = Math.floor(n / 2);
   const first = slicePositions(targets, 0, half), second = slicePositions(targets, half, n);
   const fittedOnFirst = fitMixtureWeights(first, buckets), fittedOnSecond = fitMixtureWeights(second, buckets);
   const natsPerChar = (mixtureNatsPerChar(first, fittedOnSecond) * half + mixtureNatsPerChar(second, fittedOnFirst) * (n - half)) / n;
   return {
-    natsPerChar, lstmNatsPerChar: meanNats(targets.lstm), ngramNatsPerChar: meanNats(targets.ngram),
+    natsPerChar, modelNatsPerChar: targets.probs.map(meanNats),
     half, fittedOnFirst, fittedOnSecond,
     weightsFor: (at) => (at < half ? fittedOnSecond : fittedOnFirst),
   };

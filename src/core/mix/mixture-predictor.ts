@@ -1,51 +1,61 @@
 import type { CharPredictor } from '../eval/predictor';
-import type { NgramPredictor } from '../ngram/ngram-predictor';
 import type { MixtureWeights } from './mixture-weights';
 
 /**
- * The LSTM and the n-gram mixed (mixture-weights.ts) as one CharPredictor: its scores are the
- * mixture's natural-log probabilities. `lstm` scores are logits (softmaxed here); the n-gram's
- * are log-probabilities.
+ * Models mixed (mixture-weights.ts) as one CharPredictor: its scores are the mixture's
+ * natural-log probabilities. Each model's scores are softmaxed, so logits (the LSTM's) and
+ * log-probabilities (the n-grams') both do. The model at `bucketModel` (the workspace n-gram)
+ * says which weights apply now: the length of its matched context.
  */
 export class MixturePredictor implements CharPredictor {
   readonly vocabSize: number;
   private cached: Float64Array | null = null;
 
-  constructor(readonly lstm: CharPredictor, readonly ngram: NgramPredictor, readonly weights: MixtureWeights) {
-    if (lstm.vocabSize !== ngram.vocabSize) throw new RangeError(`vocabularies differ: ${lstm.vocabSize} vs ${ngram.vocabSize} ids`);
-    this.vocabSize = lstm.vocabSize;
+  constructor(readonly models: CharPredictor[], readonly weights: MixtureWeights, readonly bucketModel = 1) {
+    if (models.length !== weights.models) throw new RangeError(`${models.length} models but weights for ${weights.models}`);
+    if (!hasContext(models[bucketModel])) throw new RangeError(`model ${bucketModel} has no matched context to bucket by`);
+    this.vocabSize = models[0].vocabSize;
+    if (models.some((m) => m.vocabSize !== this.vocabSize)) throw new RangeError('the models\' vocabularies differ');
   }
 
   scores(): Float64Array {
-    this.cached ??= mix(softmax(this.lstm.scores()), this.ngram.scores(), this.weights.shareAt(this.ngram.matchedContext()));
-    return this.cached;
+    if (this.cached) return this.cached;
+    const w = this.weights.at((this.models[this.bucketModel] as unknown as ContextMatcher).matchedContext());
+    const p = new Float64Array(this.vocabSize);
+    this.models.forEach((m, k) => {
+      const q = softmax(m.scores());
+      for (let i = 0; i < p.length; i++) p[i] += w[k] * q[i];
+    });
+    for (let i = 0; i < p.length; i++) p[i] = Math.log(p[i]);
+    return (this.cached = p);
   }
 
   step(id: number): void {
-    this.lstm.step(id);
-    this.ngram.step(id);
+    for (const m of this.models) m.step(id);
     this.cached = null;
   }
 
   clone(): MixturePredictor {
-    return new MixturePredictor(this.lstm.clone(), this.ngram.clone(), this.weights);
+    return new MixturePredictor(this.models.map((m) => m.clone()), this.weights, this.bucketModel);
   }
 }
 
-/** Probabilities from logits, in float64. */
-export function softmax(logits: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
-  const p = new Float64Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += p[i] = Math.exp(logits[i] - max);
-  for (let i = 0; i < p.length; i++) p[i] /= sum;
-  return p;
+/** A model that says how long a context it has seen (NgramPredictor). */
+export interface ContextMatcher {
+  matchedContext(): number;
 }
 
-/** log(share · p + (1 - share) · exp(logQ)), elementwise. */
-function mix(p: Float64Array, logQ: ArrayLike<number>, share: number): Float64Array {
-  const out = new Float64Array(p.length);
-  for (let i = 0; i < p.length; i++) out[i] = Math.log(share * p[i] + (1 - share) * Math.exp(logQ[i]));
-  return out;
+function hasContext(m: CharPredictor | undefined): boolean {
+  return typeof (m as Partial<ContextMatcher> | undefined)?.matchedContext === 'function';
+}
+
+/** Probabilities from logits or log-probabilities, in float64. */
+export function softmax(scores: ArrayLike<number>): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) max = Math.max(max, scores[i]);
+  const p = new Float64Array(scores.length);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) sum += p[i] = Math.exp(scores[i] - max);
+  for (let i = 0; i < p.length; i++) p[i] /= sum;
+  return p;
 }

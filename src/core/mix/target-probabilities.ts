@@ -1,29 +1,32 @@
 import type { CharPredictor } from '../eval/predictor';
-import type { NgramPredictor } from '../ngram/ngram-predictor';
-import { softmax } from './mixture-predictor';
+import type { DocumentCache } from './document-cache';
+import { softmax, type ContextMatcher } from './mixture-predictor';
 import type { TargetProbabilities } from './mixture-weights';
 
 /**
- * Reads `ids` with both predictors (each having read the text before them already) and keeps,
- * per position, each one's probability of the character that came and the n-gram's matched
- * context length: all that fitting and scoring a mixture needs. One LSTM step and one n-gram
- * distribution per character.
+ * Reads `ids` with every model (each having read the text before them already) and keeps, per
+ * position, each one's probability of the character that came and the bucket (`models[bucketModel]`'s
+ * matched context): all that fitting and scoring a mixture needs. A document cache among the models
+ * is reset at each of `documentStarts` (positions where a new document begins).
  */
-export function targetProbabilities(lstm: CharPredictor, ngram: NgramPredictor, ids: ArrayLike<number>): TargetProbabilities {
+export function targetProbabilities(models: CharPredictor[], ids: ArrayLike<number>, bucketModel = 1,
+  documentStarts: readonly number[] = []): TargetProbabilities {
   const n = ids.length;
-  const out: TargetProbabilities = { lstm: new Float64Array(n), ngram: new Float64Array(n), bucket: new Int32Array(n) };
+  const out: TargetProbabilities = { probs: models.map(() => new Float64Array(n)), bucket: new Int32Array(n) };
+  const matcher = models[bucketModel] as unknown as ContextMatcher;
+  const starts = new Set(documentStarts);
   for (let i = 0; i < n; i++) {
+    if (starts.has(i)) for (const m of models) (m as Partial<DocumentCache>).reset?.();
     const id = ids[i];
-    out.lstm[i] = softmax(lstm.scores())[id];
-    out.ngram[i] = Math.exp(ngram.scores()[id]);
-    out.bucket[i] = ngram.matchedContext();
-    lstm.step(id);
-    ngram.step(id);
+    models.forEach((m, k) => { out.probs[k][i] = softmax(m.scores())[id]; });
+    out.bucket[i] = matcher.matchedContext();
+    for (const m of models) m.step(id);
   }
   return out;
 }
 
-/** Positions [from, to) of `t`, without copies. */
-export function slicePositions(t: TargetProbabilities, from: number, to: number): TargetProbabilities {
-  return { lstm: t.lstm.subarray(from, to), ngram: t.ngram.subarray(from, to), bucket: t.bucket.subarray(from, to) };
+/** Positions [from, to) of `t`, without copies; `models` picks and orders the models kept. */
+export function slicePositions(t: TargetProbabilities, from: number, to: number, models?: number[]): TargetProbabilities {
+  const probs = (models ?? t.probs.map((_, k) => k)).map((k) => t.probs[k].subarray(from, to));
+  return { probs, bucket: t.bucket.subarray(from, to) };
 }
