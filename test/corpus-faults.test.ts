@@ -320,10 +320,12 @@ test('keys, certificates, credentials and secret folders are never read, even wh
     'notes/deploy.txt': `the deploy key:\n${pem}`,
     // Kept: names that only look alike.
     'id_utils.py': 'def f(): pass', 'service-account.ts': 'export {}', 'environment.ts': 'export {}', 'keys.md': '# keys',
+    // Kept: a header alone, as a parser's source or its docs mention it, is no key.
+    'pem.ts': '// a key starts with `-----BEGIN RSA PRIVATE KEY-----`\n',
   });
   const corpus = await gatherCorpus([root]);
   const r = rel(root);
-  assert.deepEqual(corpus.files.map((f) => r(f.path)), ['.gitignore', 'environment.ts', 'id_utils.py', 'keys.md', 'service-account.ts']);
+  assert.deepEqual(corpus.files.map((f) => r(f.path)), ['.gitignore', 'environment.ts', 'id_utils.py', 'keys.md', 'pem.ts', 'service-account.ts']);
   assert.deepEqual(corpus.skipped.map((s) => [r(s.path), describeSkip(s)]), [
     ['.aws', 'secret (a folder of keys or credentials)'],
     ['.env', 'secret'], // gitignored too: reported as what it is
@@ -344,7 +346,7 @@ test('keys, certificates, credentials and secret folders are never read, even wh
     ['terraform.tfstate.backup', 'secret'],
     ['vault.kdbx', 'secret'],
   ]);
-  for (const secret of ['TOKEN', 'Host x', 'PRIVATE KEY', 'password']) assert.ok(!corpus.text.includes(secret), secret);
+  for (const secret of ['TOKEN', 'Host x', 'MIIEow', 'password']) assert.ok(!corpus.text.includes(secret), secret);
   // A secret folder named as the input is refused too.
   await assert.rejects(gatherCorpus([path.join(root, '.ssh')]),
     new CorpusError(`No text files found under ${path.join(root, '.ssh')} (skipped 1 file: 1 secret; .ssh: a folder of keys or credentials)`));

@@ -31,7 +31,7 @@ function buildWorkspace(): string {
     'empty.txt': '',
     '.env': 'API_KEY=hunter2',
     '.env.local': 'API_KEY=hunter3',
-    'id_rsa': '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'id_rsa': '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\n',
     'keys/server.pem': '-----BEGIN CERTIFICATE-----',
     'logo.png': 'not really a png',
     'package-lock.json': '{}',

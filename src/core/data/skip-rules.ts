@@ -118,11 +118,15 @@ export function isSecretDir(name: string): boolean {
 }
 
 /**
- * True for text holding a PEM private key (`-----BEGIN RSA PRIVATE KEY-----`, `OPENSSH`, `EC`,
- * `ENCRYPTED`, plain PKCS#8…), whatever the file is called.
+ * True for text holding a PEM private key: a `-----BEGIN … PRIVATE KEY-----` line (RSA, OPENSSH,
+ * EC, ENCRYPTED, plain PKCS#8…) with its matching END line after it, whatever the file is
+ * called. A lone header (this comment, a parser's source) is not a key.
  */
 export function holdsPrivateKey(text: string): boolean {
-  return /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text);
+  for (const m of text.matchAll(/-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/g)) {
+    if (text.includes(`-----END ${m[1]}PRIVATE KEY-----`, m.index + m[0].length)) return true;
+  }
+  return false;
 }
 
 /** True for a known binary or machine-generated file, by name alone. */
