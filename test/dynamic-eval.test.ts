@@ -104,7 +104,13 @@ test('dynamic evaluation learns a made-up identifier: lower nats/char on the tex
   };
   const before = paramBytes(model);
   const stat = await evaluateDynamic(model, ids, { segment: T, eta: 0 });
-  const sgd = await evaluateDynamic(model, ids, { segment: T, eta: 1, lambda: 0 });
+  const targets = new Float64Array(ids.length);
+  const sgd = await evaluateDynamic(model, ids, { segment: T, eta: 1, lambda: 0, targets });
+  // The per-character probabilities it records are the ones its loss is the mean -log of.
+  let nats = 0;
+  for (let i = 1; i <= sgd.chars; i++) nats -= Math.log(targets[i]);
+  assert.ok(Math.abs(nats / sgd.chars - sgd.loss) < 1e-4, `${nats / sgd.chars} vs ${sgd.loss}`);
+  assert.equal(targets[0], 0, 'the first character is read, not predicted');
   const again = await evaluateDynamic(model, ids, { segment: T, eta: 1, lambda: 0 });
   const staticHalf = meanFrom(stat.segmentLosses, firstSecondHalf);
   const dynamicHalf = meanFrom(sgd.segmentLosses, firstSecondHalf);

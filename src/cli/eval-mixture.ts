@@ -3,7 +3,9 @@ import type { CharModel } from '../core/model/char-model';
 import { completionMetrics, type CompletionMetrics } from '../core/eval/completion-metrics';
 import { LstmPredictor } from '../core/eval/lstm-predictor';
 import type { CharPredictor } from '../core/eval/predictor';
-import { crossFitMixture, DocumentCache, MixturePredictor, slicePositions, targetProbabilities, type CrossFit } from '../core/mix';
+import {
+  crossFitMixture, DocumentCache, MixturePredictor, slicePositions, targetProbabilities, type CrossFit, type TargetProbabilities,
+} from '../core/mix';
 import { NgramPredictor } from '../core/ngram/ngram-predictor';
 import type { NgramBaseline } from './eval-measures';
 import { metricsJson } from './eval-measures';
@@ -26,10 +28,8 @@ export interface MixtureMeasure {
  * figures use, at each slice, the weights fitted on the other half.
  */
 export function mixtureMeasures(model: CharModel, vocab: Vocab, ngram: NgramBaseline, ids: ArrayLike<number>,
-  documentStarts: readonly number[], maxChars: number): MixtureMeasure[] {
-  const lineEnd = [vocab.id('\n')];
-  const targets = targetProbabilities([LstmPredictor.after(model, lineEnd), NgramPredictor.after(ngram.model, ngram.order, lineEnd),
-    cacheAt(vocab.size, ids, 0, documentStarts)], ids, 1, documentStarts);
+  documentStarts: readonly number[], maxChars: number,
+  targets = mixtureTargets(model, vocab, ngram, ids, documentStarts)): MixtureMeasure[] {
   return ([2, 3] as const).map((models) => {
     const kept = NAMES.slice(0, models).map((_, k) => k);
     const fit = crossFitMixture(slicePositions(targets, 0, ids.length, kept), ngram.order);
@@ -40,6 +40,17 @@ export function mixtureMeasures(model: CharModel, vocab: Vocab, ngram: NgramBase
     }, ids, vocab, { maxChars });
     return { models, fit, metrics };
   });
+}
+
+/**
+ * Per position of `ids`, the probability the LSTM, the n-gram and the document cache (in NAMES'
+ * order) give the character there, each having read everything before it (after a line end).
+ */
+export function mixtureTargets(model: CharModel, vocab: Vocab, ngram: NgramBaseline, ids: ArrayLike<number>,
+  documentStarts: readonly number[]): TargetProbabilities {
+  const lineEnd = [vocab.id('\n')];
+  return targetProbabilities([LstmPredictor.after(model, lineEnd), NgramPredictor.after(ngram.model, ngram.order, lineEnd),
+    cacheAt(vocab.size, ids, 0, documentStarts)], ids, 1, documentStarts);
 }
 
 /** A document cache that has read the document holding position `at` up to it. */

@@ -59,6 +59,8 @@ export const DYNAMIC_DEFAULTS = {
 } as const satisfies Record<string, DynamicSettings>;
 
 export interface DynamicEvalOptions extends DynamicSettings {
+  /** Filled, if given: `targets[i]` = the probability given to ids[i] (before the step on its segment), for every i scored. */
+  targets?: Float64Array;
   /** Characters per segment T (one step each). Default DEFAULT_SEGMENT. */
   segment?: number;
   /** A copy made before (for `model`), reused to spare the allocation; reset to `model`'s weights first. */
@@ -128,17 +130,18 @@ export class DynamicAdapter {
    * from `state` with the current weights, advances `state` over them, then takes one step on the
    * segment. Returns the segment's mean loss before the step, nats/char.
    */
-  step(ids: ArrayLike<number>, from: number, time: number, settings: DynamicSettings): number {
-    const loss = this.gradient(ids, from, time);
+  step(ids: ArrayLike<number>, from: number, time: number, settings: DynamicSettings, targets?: Float64Array): number {
+    const loss = this.gradient(ids, from, time, targets);
     this.update(settings);
     return loss;
   }
 
   /**
    * Forward, loss and backward of one segment at batch 1 from `state`, which is advanced; leaves
-   * ∂(mean loss)/∂θ in the copy's gradient block. Returns the mean loss, nats/char.
+   * ∂(mean loss)/∂θ in the copy's gradient block. Returns the mean loss, nats/char. `targets[i]`
+   * gets the probability given to ids[i], for i in (from, from+time].
    */
-  gradient(ids: ArrayLike<number>, from: number, time: number): number {
+  gradient(ids: ArrayLike<number>, from: number, time: number, targets?: Float64Array): number {
     if (!(Number.isInteger(time) && time >= 1)) throw new RangeError(`a segment has at least one character, got ${time}`);
     if (!(Number.isInteger(from) && from >= 0 && from + time < ids.length)) {
       throw new RangeError(`segment ${from} … ${from + time} needs ids up to ${from + time} (have ${ids.length})`);
@@ -152,6 +155,7 @@ export class DynamicAdapter {
     }
     m.params.zeroGrads();
     const logits = m.forward(1, time, this.state);
+    if (targets) recordTargets(heap, logits, m.config.vocabSize, ids, from, time, targets);
     const loss = m.loss(1, time, logits, true);
     m.backward(1, time, logits);
     m.carry(1, time, this.state);
@@ -229,7 +233,7 @@ export async function evaluateDynamic(model: CharModel, ids: ArrayLike<number>,
   let total = 0;
   for (let s = 0; s < segments; s++) {
     options.signal?.throwIfAborted();
-    const loss = adapter.step(ids, s * T, T, options);
+    const loss = adapter.step(ids, s * T, T, options, options.targets);
     segmentLosses[s] = loss;
     total += loss;
     if (s % 8 === 7) await new Promise((r) => setImmediate(r));
@@ -276,4 +280,17 @@ export async function gradientStats(model: CharModel, ids: ArrayLike<number>,
   meanRms /= params.list.length;
   adapter.reset();
   return { rms, meanRms, segment: T, segments };
+}
+
+/** targets[from+t+1] = softmax(logits row t)[ids[from+t+1]] for the segment's `time` rows of `[time, V]` logits. */
+function recordTargets(heap: Float32Array | Float64Array, logits: number, V: number, ids: ArrayLike<number>, from: number,
+  time: number, targets: Float64Array): void {
+  for (let t = 0; t < time; t++) {
+    const row = logits + t * V;
+    let max = -Infinity;
+    for (let v = 0; v < V; v++) max = Math.max(max, heap[row + v]);
+    let sum = 0;
+    for (let v = 0; v < V; v++) sum += Math.exp(heap[row + v] - max);
+    targets[from + t + 1] = Math.exp(heap[row + ids[from + t + 1]] - max) / sum;
+  }
 }
