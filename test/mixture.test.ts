@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   crossFitMixture, DocumentCache, fitMixtureWeights, mixtureNatsPerChar, MixturePredictor, MixtureWeights, slicePositions,
-  softmax, targetProbabilities, type TargetProbabilities,
+  targetProbabilities, type TargetProbabilities,
 } from '../src/core/mix';
+import { softmax } from '../src/core/sampling/softmax';
 import { countNgrams, KneserNey, NgramPredictor } from '../src/core/ngram';
 import { LstmPredictor } from '../src/core/eval/lstm-predictor';
 import { seededRandom } from '../src/core/sampling';

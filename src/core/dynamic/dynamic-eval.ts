@@ -1,5 +1,6 @@
 import { CharModel } from '../model/char-model';
 import type { Kernels } from '../nn/kernels/kernels';
+import { softmax } from '../sampling/softmax';
 
 /**
  * Dynamic evaluation (Krause, Kahembwe, Murray & Renals, "Dynamic Evaluation of Neural Sequence
@@ -286,11 +287,6 @@ export async function gradientStats(model: CharModel, ids: ArrayLike<number>,
 function recordTargets(heap: Float32Array | Float64Array, logits: number, V: number, ids: ArrayLike<number>, from: number,
   time: number, targets: Float64Array): void {
   for (let t = 0; t < time; t++) {
-    const row = logits + t * V;
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) max = Math.max(max, heap[row + v]);
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(heap[row + v] - max);
-    targets[from + t + 1] = Math.exp(heap[row + ids[from + t + 1]] - max) / sum;
+    targets[from + t + 1] = softmax(heap.subarray(logits + t * V, logits + (t + 1) * V))[ids[from + t + 1]];
   }
 }

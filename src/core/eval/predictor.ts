@@ -10,7 +10,7 @@ export interface CharPredictor {
    * Scores of each next id, given what was read so far: larger = likelier (natural-log
    * probabilities or logits). Read-only, and valid until the next `step`.
    */
-  scores(): ArrayLike<number>;
+  scores(): Float32Array | Float64Array;
   /** Reads one character id. */
   step(id: number): void;
   /** An independent copy that continues from here. */

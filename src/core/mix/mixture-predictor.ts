@@ -1,4 +1,5 @@
 import type { CharPredictor } from '../eval/predictor';
+import { softmax } from '../sampling/softmax';
 import type { MixtureWeights } from './mixture-weights';
 
 /**
@@ -47,15 +48,4 @@ export interface ContextMatcher {
 
 function hasContext(m: CharPredictor | undefined): boolean {
   return typeof (m as Partial<ContextMatcher> | undefined)?.matchedContext === 'function';
-}
-
-/** Probabilities from logits or log-probabilities, in float64. */
-export function softmax(scores: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < scores.length; i++) max = Math.max(max, scores[i]);
-  const p = new Float64Array(scores.length);
-  let sum = 0;
-  for (let i = 0; i < scores.length; i++) sum += p[i] = Math.exp(scores[i] - max);
-  for (let i = 0; i < p.length; i++) p[i] /= sum;
-  return p;
 }

@@ -1,6 +1,7 @@
 import type { CharPredictor } from '../eval/predictor';
 import type { DocumentCache } from './document-cache';
-import { softmax, type ContextMatcher } from './mixture-predictor';
+import { softmax } from '../sampling/softmax';
+import type { ContextMatcher } from './mixture-predictor';
 import type { TargetProbabilities } from './mixture-weights';
 
 /**
