@@ -156,7 +156,8 @@ export class DynamicAdapter {
     }
     m.params.zeroGrads();
     const logits = m.forward(1, time, this.state);
-    if (targets) recordTargets(heap, logits, m.config.vocabSize, ids, from, time, targets);
+    // Read the heap afresh: the forward pass may have grown the memory (detaching `heap`).
+    if (targets) recordTargets(m.k.heap, logits, m.config.vocabSize, ids, from, time, targets);
     const loss = m.loss(1, time, logits, true);
     m.backward(1, time, logits);
     m.carry(1, time, this.state);
