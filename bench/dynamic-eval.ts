@@ -15,6 +15,7 @@
 // statistics), --quick (a smaller grid), --defaults (no tuning: DYNAMIC_DEFAULTS on both parts),
 // --json FILE (append the results as JSON lines).
 import { execFileSync } from 'node:child_process';
+import { Command } from 'commander';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createKernels } from '../src/core/nn/kernels/select';
@@ -33,17 +34,26 @@ const ROOT = join(__dirname, '..');
 const DATA = join(ROOT, 'data', 'tinyshakespeare.txt');
 const DEFAULT_MODEL = join(ROOT, 'models', 'default.safetensors');
 
-const args = process.argv.slice(2);
-const command = args[0];
-const flag = (name: string): string | undefined => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const SEGMENT = Number(flag('segment') ?? 50);
-const STATS_SEGMENTS = Number(flag('stats-segments') ?? 400);
-const QUICK = args.includes('--quick');
-const DEFAULTS = args.includes('--defaults');
-const JSON_OUT = flag('json');
+const program = new Command('bench/dynamic-eval.ts')
+  .argument('<command>', 'latency | shakespeare | source-prepare | source (see the top of the file)')
+  .option('--model <file>', 'model file')
+  .option('--dir <dir>', 'source-prepare / source: the folder of the split')
+  .option('--tune-chars <n>', 'shakespeare: held-out characters that tune', '20000')
+  .option('--test-chars <n>', 'shakespeare: held-out characters that test (default: the rest)')
+  .option('--segment <T>', 'characters per segment', '50')
+  .option('--stats-segments <n>', 'training segments for the rms rule\'s statistics', '400')
+  .option('--quick', 'a smaller grid')
+  .option('--defaults', 'no tuning: DYNAMIC_DEFAULTS on both parts')
+  .option('--json <file>', 'append the results as JSON lines')
+  .parse(process.argv);
+const opts = program.opts<{ model?: string; dir?: string; tuneChars: string; testChars?: string; segment: string;
+  statsSegments: string; quick?: boolean; defaults?: boolean; json?: string }>();
+const command = program.args[0];
+const SEGMENT = Number(opts.segment);
+const STATS_SEGMENTS = Number(opts.statsSegments);
+const QUICK = opts.quick === true;
+const DEFAULTS = opts.defaults === true;
+const JSON_OUT = opts.json;
 
 function record(kind: string, value: object): void {
   const line = JSON.stringify({ kind, at: new Date().toISOString(), ...value });
@@ -61,7 +71,7 @@ const r4 = (x: number): number => Number(x.toFixed(4));
 async function latency(): Promise<void> {
   const k = createKernels();
   const text = readFileSync(DATA, 'utf8');
-  const def = await loadModel(flag('model') ?? DEFAULT_MODEL, k);
+  const def = await loadModel(opts.model ?? DEFAULT_MODEL, k);
   const ids = def.vocab.encode(text.slice(0, 20_000));
   const m = new CharModel(k, { ...MODEL_M, vocabSize: def.vocab.size }, seededRandom(1));
   for (const [name, model] of [['M (2x256, embedding 64)', m], ['default (2x512, embedding 64)', def.model]] as const) {
@@ -203,11 +213,11 @@ function count(ids: ArrayLike<number>, id: number): number {
 
 async function shakespeare(): Promise<void> {
   const k = createKernels();
-  const path = flag('model') ?? DEFAULT_MODEL;
+  const path = opts.model ?? DEFAULT_MODEL;
   const { model, vocab } = await loadModel(path, k);
   const { train, valid } = splitCorpus(readFileSync(DATA, 'utf8'));
-  const tuneChars = Number(flag('tune-chars') ?? 20_000);
-  const testChars = Number(flag('test-chars') ?? Infinity);
+  const tuneChars = Number(opts.tuneChars);
+  const testChars = Number(opts.testChars ?? Infinity);
   // The statistics come from the end of the training text (what the model was trained on).
   const statsText = train.slice(train.length - (STATS_SEGMENTS * SEGMENT + 1));
   await measure(`shakespeare:${path.split('/').pop()}`, model, vocab, statsText, valid.slice(0, tuneChars),
@@ -215,7 +225,7 @@ async function shakespeare(): Promise<void> {
 }
 
 function sourcePrepare(): void {
-  const dir = flag('dir');
+  const dir = opts.dir;
   if (!dir) throw new Error('--dir is needed');
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   const files = execFileSync('git', ['ls-files', '-z', 'src'], { cwd: ROOT, encoding: 'utf8' })
@@ -243,7 +253,7 @@ function sourcePrepare(): void {
 }
 
 async function source(): Promise<void> {
-  const dir = flag('dir'), path = flag('model');
+  const dir = opts.dir, path = opts.model;
   if (!dir || !path) throw new Error('--dir and --model are needed');
   const k: Kernels = createKernels();
   const { model, vocab } = await loadModel(path, k);
