@@ -7,7 +7,7 @@ import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pyt
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors';
 import { readModelBytes, writeFileAtomic } from './file-io';
 import { dataChecksum } from './checksum';
-import { assembleForeignModel, type ForeignModel } from './import/foreign-model';
+import { assembleForeignModel, checkFinite, type ForeignModel } from './import/foreign-model';
 import { readStateDict } from './import/pytorch-state-dict';
 import { loadKerasModel } from './import/keras-model';
 import { findSidecarVocab, parseVocabText, type ForeignVocab } from './import/vocab-sidecar';
@@ -187,9 +187,7 @@ function nativeModel({ tensors, metadata }: SafetensorsFile, bytes: Uint8Array, 
   }
   try {
     checkPyTorchTensors(config, tensors);
-    for (const [name, t] of Object.entries(tensors)) {
-      if (!t.data.every(Number.isFinite)) throw new Error(`${name} holds NaN or infinite values`);
-    }
+    for (const [name, t] of Object.entries(tensors)) checkFinite(name, t.data);
   } catch (e) {
     throw new ModelFileError((e as Error).message);
   }

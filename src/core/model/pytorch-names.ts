@@ -87,7 +87,8 @@ function rnnName(model: CharModel): string {
   return model.config.cell === 'lstm' ? 'lstm' : 'rnn';
 }
 
-function transposed(t: Tensor): Tensor {
+/** `[rows, cols]` → `[cols, rows]`: char-lstm's and Keras' `[in, G]` against PyTorch's `[G, in]`. */
+export function transposed(t: Tensor): Tensor {
   const [rows, cols] = t.shape;
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[c * rows + r] = t.data[r * cols + c];

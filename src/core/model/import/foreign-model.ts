@@ -109,13 +109,6 @@ function identity(V: number): Float32Array {
   return out;
 }
 
-/** `[rows, cols]` → `[cols, rows]` (Keras kernels `[in, G]` to PyTorch's `[G, in]`). */
-export function transpose(data: Float32Array, rows: number, cols: number): Tensor {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
-  return { shape: [cols, rows], data: out };
-}
-
 /** "[a, b]" for messages. */
 export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

@@ -1,5 +1,6 @@
 import { ModelFileError, type Tensor } from '../safetensors';
-import { checkFinite, shapeText, transpose, type ForeignModel } from './foreign-model';
+import { checkFinite, shapeText, type ForeignModel } from './foreign-model';
+import { transposed } from '../pytorch-names';
 
 /**
  * Reads the layers of a Keras / TensorFlow.js Layers model.json into a ForeignModel:
@@ -142,13 +143,13 @@ export function readKerasLayers(layers: KerasLayer[], weights: Map<string, Tenso
   }
   if (recurrent.length === 0) throw new ModelFileError('the model has no LSTM or SimpleRNN layer');
   if (!dense) throw new ModelFileError('the model has no Dense output layer after its last recurrent layer');
-  const [H, V] = dense.kernel.shape;
+  const V = dense.kernel.shape[1];
   const reads = embedding ? embedding.shape[0] : recurrent[0].weightIh.shape[1];
   if (V !== reads) {
     throw new ModelFileError(`Dense "${dense.name}" has ${V} units but the model reads ${reads} characters `
       + `(${embedding ? 'the Embedding\'s input_dim' : 'one-hot, the first layer\'s input'}): char-lstm needs a Dense of the vocabulary's width`);
   }
-  return { cell: cell as 'lstm' | 'rnn', embedding, layers: recurrent, outWeight: transpose(dense.kernel.data, H, V), outBias: dense.bias };
+  return { cell: cell as 'lstm' | 'rnn', embedding, layers: recurrent, outWeight: transposed(dense.kernel), outBias: dense.bias };
 }
 
 /** The settings of an LSTM or SimpleRNN that change what it computes, checked against char-lstm's cells. */
@@ -186,7 +187,7 @@ function recurrentWeights(layer: KerasLayer, kind: 'lstm' | 'rnn', weight: (l: K
   }
   const bias = layer.config.use_bias === false ? new Float32Array(G) : weight(layer, 'bias').data;
   if (bias.length !== G) throw new ModelFileError(`${what}'s bias has ${bias.length} values, not ${G}`);
-  return { weightIh: transpose(kernel.data, kernel.shape[0], G), weightHh: transpose(rec.data, H, G), bias };
+  return { weightIh: transposed(kernel), weightHh: transposed(rec), bias };
 }
 
 /**
