@@ -5,8 +5,8 @@ import { describeEventLoopDelay, EventLoopDelayMeter } from './event-loop-delay'
 import type { SettingsWatcher } from './settings';
 import { StatusBar } from './status-bar';
 import type { TrainingClient, RunOutcome } from './training-client';
-import type { TrainEvent } from '../core/train/events';
-import type { CorpusReport, TrainRequest } from '../protocol/training';
+import type { TrainRequest } from '../protocol/training';
+import { corpusLines, eventLine } from './training-report';
 import type { RunKind } from '../protocol/panel';
 import type { RunHistoryStore } from './panel/run-history';
 import { type Settlement, WorkspaceModelFiles } from './workspace-model-files';
@@ -192,13 +192,13 @@ export class TrainingController implements vscode.Disposable {
         return this.client.train(request, {
           onCorpus: (n, chars, skipped, report) => {
             files = n;
-            this.log.info(`read ${n} files, ${chars.toLocaleString('en')} chars (${skipped})`);
-            this.reportLeftOut(report);
+            for (const line of corpusLines(n, chars, skipped, report)) this.log.info(line);
             this.history.corpus(runId, `${n} files, ${chars.toLocaleString('en')} chars`);
             progress.report({ message: `training on ${n} files (${chars.toLocaleString('en')} chars; ${skipped})` });
           },
           onEvent: (e) => {
-            this.report(e);
+            const line = eventLine(e);
+            if (line !== null) this.log.info(line);
             this.history.event(runId, e);
             if (e.kind === 'validation') validLoss = e.bestLoss;
             if (e.kind !== 'step') return;
@@ -239,26 +239,6 @@ export class TrainingController implements vscode.Disposable {
     const patterns = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {})
       .filter(([, on]) => on === true).map(([glob]) => glob);
     return [{ source: 'files.exclude', patterns }, { source: 'charLstm.exclude', patterns: this.settings.current.exclude }];
-  }
-
-  /** The training report's list of what was not read, and why; and what was not read as UTF-8. */
-  private reportLeftOut(report: CorpusReport): void {
-    if (report.excluded) this.log.info(report.excluded);
-    if (report.encodings) this.log.info(report.encodings);
-    for (const { path: p, reason } of report.skippedFiles) this.log.info(`  not read: ${p}: ${reason}`);
-    if (report.skippedFilesMore > 0) this.log.info(`  not read: ${report.skippedFilesMore} more`);
-  }
-
-  /** The output channel's lines for a run's start, validations and end (steps only move the status bar). */
-  private report(e: TrainEvent): void {
-    if (e.kind === 'start') {
-      this.log.info(`${e.parameters.toLocaleString('en')} parameters, batch ${e.batch} x ${e.seqLen} chars, `
-        + `${e.stepsPerEpoch} steps per epoch, ${e.backend} kernels on ${e.threads} thread${e.threads === 1 ? '' : 's'}`);
-    } else if (e.kind === 'validation') {
-      this.log.info(`step ${e.step}: validation loss ${e.loss.toFixed(3)} nats/char${e.best ? ' (best)' : ''}`);
-    } else if (e.kind === 'end') {
-      this.log.info(`training ended (${e.reason}) after ${e.steps} steps, ${(e.elapsedMs / 1000).toFixed(1)} s`);
-    }
   }
 
   private async finish(outcome: RunOutcome, files: number): Promise<void> {

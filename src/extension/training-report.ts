@@ -1,0 +1,27 @@
+/**
+ * The lines of the training report in the "Char LSTM" output channel: what a run read and left
+ * out, its start, validations and end (steps only move the status bar). No vscode import.
+ */
+import type { TrainEvent } from '../core/train/events';
+import type { CorpusReport } from '../protocol/training';
+
+/** What was read, what was not read and why, and what was not read as UTF-8. */
+export function corpusLines(files: number, chars: number, skipped: string, report: CorpusReport): string[] {
+  const lines = [`read ${files} files, ${chars.toLocaleString('en')} chars (${skipped})`];
+  if (report.excluded) lines.push(report.excluded);
+  if (report.encodings) lines.push(report.encodings);
+  for (const { path, reason } of report.skippedFiles) lines.push(`  not read: ${path}: ${reason}`);
+  if (report.skippedFilesMore > 0) lines.push(`  not read: ${report.skippedFilesMore} more`);
+  return lines;
+}
+
+/** The line of a start, validation or end event; null for the rest. */
+export function eventLine(e: TrainEvent): string | null {
+  if (e.kind === 'start') {
+    return `${e.parameters.toLocaleString('en')} parameters, batch ${e.batch} x ${e.seqLen} chars, `
+      + `${e.stepsPerEpoch} steps per epoch, ${e.backend} kernels on ${e.threads} thread${e.threads === 1 ? '' : 's'}`;
+  }
+  if (e.kind === 'validation') return `step ${e.step}: validation loss ${e.loss.toFixed(3)} nats/char${e.best ? ' (best)' : ''}`;
+  if (e.kind === 'end') return `training ended (${e.reason}) after ${e.steps} steps, ${(e.elapsedMs / 1000).toFixed(1)} s`;
+  return null;
+}
