@@ -6,42 +6,23 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TrainingClient } from '../src/extension/training-client';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
-import type { CorpusReport, TrainRequest } from '../src/protocol/training';
+import type { CorpusReport } from '../src/protocol/training';
+import { tinyRequest, trainingClients, workspaceIn } from './worker-runs';
 import type { TrainEvent } from '../src/core/train/events';
 
-const worker = path.join(__dirname, '..', 'dist', 'train-worker.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-client-'));
-const clients: TrainingClient[] = [];
-after(() => {
-  for (const c of clients) c.dispose();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-/** Every client is disposed at the end, so a failed assertion cannot leave a worker keeping Node alive. */
-function track(client: TrainingClient): TrainingClient {
-  clients.push(client);
-  return client;
-}
-
-function workspace(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(root, 'ws-'));
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-  return dir;
-}
-
-function request(folder: string, out: string, epochs: number): TrainRequest {
-  return {
-    folders: [folder], exclude: [], outPath: out,
-    model: { cell: 'lstm', embedding: 8, hidden: 16, layers: 1, dropout: 0 },
-    config: { ...DEFAULT_TRAIN_CONFIG, batch: 4, seqLen: 32, epochs, validateEvery: 10, patience: 0 },
-  };
-}
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+const newClient = trainingClients();
+/** A "worker" that exits at once (written by the test that uses it; the thread starts at the first run). */
+const crashing = path.join(root, 'crash-worker.js');
+const newCrashingClient = trainingClients(crashing);
+const workspace = (files: Record<string, string | Buffer>) => workspaceIn(root, files);
+const request = (folder: string, out: string, epochs: number) => tinyRequest(folder, out, { epochs });
 
 test('a run gathers the folder, trains, reports events and saves a loadable best model', async () => {
-  const client = track(new TrainingClient(worker));
+  const client = newClient();
   const out = path.join(root, 'a.safetensors');
   const events: TrainEvent[] = [];
   let corpusFiles = 0;
@@ -74,7 +55,7 @@ test('a run gathers the folder, trains, reports events and saves a loadable best
 });
 
 test('cancelling ends the run as cancelled; the client is free again', async () => {
-  const client = track(new TrainingClient(worker));
+  const client = newClient();
   const out = path.join(root, 'b.safetensors');
   const run = client.train(request(workspace({ 'a.txt': 'abcdefgh\n'.repeat(5000) }), out, 1000), {
     onEvent: (e) => { if (e.kind === 'step' && e.step >= 3) client.cancel(); },
@@ -87,7 +68,7 @@ test('cancelling ends the run as cancelled; the client is free again', async () 
 });
 
 test('an empty folder or a folder of binary files fails with one clear message', async () => {
-  const client = track(new TrainingClient(worker));
+  const client = newClient();
   await assert.rejects(client.train(request(workspace({}), path.join(root, 'c.safetensors'), 1)), /No text files found/);
   await assert.rejects(client.train(request(workspace({ 'x.dat': Buffer.from([0, 0, 0, 1]) }), path.join(root, 'c.safetensors'), 1)),
     /No text files found.*binary/);
@@ -95,9 +76,8 @@ test('an empty folder or a folder of binary files fails with one clear message',
 });
 
 test('a worker that dies rejects the run with a message and the client is free again', async () => {
-  const crashing = path.join(root, 'crash-worker.js');
   fs.writeFileSync(crashing, 'process.exit(3)');
-  const client = track(new TrainingClient(crashing));
+  const client = newCrashingClient();
   await assert.rejects(client.train(request(root, path.join(root, 'd.safetensors'), 1)), /stopped unexpectedly \(exit code 3\)/);
   assert.equal(client.busy, false);
 });

@@ -8,46 +8,24 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TrainingClient } from '../src/extension/training-client';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/core/train/config';
+import type { TrainConfig } from '../src/core/train/config';
 import { seededRandom } from '../src/core/sampling/random';
-import type { TrainRequest } from '../src/protocol/training';
 import type { TrainEvent } from '../src/core/train/events';
 import { mountTmpfs } from './tmpfs';
+import { tinyRequest, trainingClients, workspaceIn } from './worker-runs';
 
-const worker = path.join(__dirname, '..', 'dist', 'train-worker.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-faults-'));
-const clients: TrainingClient[] = [];
-after(() => {
-  for (const c of clients) c.dispose();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-function client(limits?: ConstructorParameters<typeof TrainingClient>[1]): TrainingClient {
-  const c = new TrainingClient(worker, limits);
-  clients.push(c);
-  return c;
-}
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+const client = trainingClients();
 
 const TEXT = 'to be or not to be, that is the question;\nwhether tis nobler in the mind to suffer\n';
 
-function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(root, 'ws-'));
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-
-function request(folder: string, outPath: string, config: Partial<TrainConfig> = {}): TrainRequest {
-  return {
-    folders: [folder], exclude: [], outPath,
-    model: { cell: 'lstm', embedding: 8, hidden: 16, layers: 1, dropout: 0 },
-    config: { ...DEFAULT_TRAIN_CONFIG, batch: 4, seqLen: 32, epochs: 1000, validateEvery: 10, patience: 0, maxMinutes: 0, threads: 1, ...config },
-  };
-}
+const workspace = (files: Record<string, string>) => workspaceIn(root, files);
+/** Runs that go on until something stops them, on one thread. */
+const request = (folder: string, outPath: string, config: Partial<TrainConfig> = {}) =>
+  tinyRequest(folder, outPath, { epochs: 1000, maxMinutes: 0, threads: 1, ...config });
 
 /** The file at `out` is absent or a whole model whose validation loss is the run's best. */
 async function assertWholeOrAbsent(out: string, bestLoss: number | null): Promise<void> {
