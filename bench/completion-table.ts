@@ -13,7 +13,7 @@ import type { Vocab } from '../src/core/data/vocab';
 import type { CharModel } from '../src/core/model/char-model';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { lstmMetrics, ngramBaseline } from '../src/cli/eval-measures';
+import { lstmMetrics, metricsJson, ngramBaseline } from '../src/cli/eval-measures';
 import { mixtureMeasures, mixtureTargets } from '../src/cli/eval-mixture';
 import { crossFitMixture, slicePositions } from '../src/core/mix';
 import type { CompletionMetrics } from '../src/core/eval/completion-metrics';
@@ -105,9 +105,11 @@ async function measureSet(set: string, modelPath: string, train: string, test: s
   };
 }
 
+/** `eval --json`'s figures (null where not measured), to 4 digits. */
 function row(natsPerChar: number, m: CompletionMetrics | null): Row {
-  const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? round(x, 4) : null);
-  return { natsPerChar: round(natsPerChar, 4), top1: finite(m?.top1), wordMatch: finite(m?.wordMatch), charsSaved: finite(m?.charsSaved) };
+  const { top1, word_match, chars_saved } = metricsJson(m);
+  const r4 = (x: number | null) => (x === null ? null : round(x, 4));
+  return { natsPerChar: round(natsPerChar, 4), top1: r4(top1), wordMatch: r4(word_match), charsSaved: r4(chars_saved) };
 }
 
 function describe(model: CharModel, vocab: Vocab): string {
