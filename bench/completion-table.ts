@@ -15,7 +15,7 @@ import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { lstmMetrics, metricsJson, ngramBaseline } from '../src/cli/eval-measures';
 import { mixtureMeasures, mixtureTargets } from '../src/cli/eval-mixture';
-import { crossFitMixture, slicePositions } from '../src/core/mix';
+import { crossFitMixture, mixtureBuckets, slicePositions } from '../src/core/mix';
 import type { CompletionMetrics } from '../src/core/eval/completion-metrics';
 import { DYNAMIC_DEFAULTS, evaluateDynamic } from '../src/core/dynamic';
 import { run } from './quality';
@@ -91,7 +91,7 @@ async function measureSet(set: string, modelPath: string, train: string, test: s
   // ones, over the positions dynamic evaluation scores (1 … chars).
   const scored = slicePositions(targets, 1, dynamic.chars + 1);
   const withDynamic = crossFitMixture({ probs: [dynamicTargets.subarray(1, dynamic.chars + 1), ...scored.probs.slice(1)],
-    bucket: scored.bucket }, ngram.order);
+    bucket: scored.bucket }, mixtureBuckets(ngram.order));
   return {
     set, trainChars: train.length, testChars: test.length, model: describe(model, vocab), ngramOrder: ngram.order,
     rows: {

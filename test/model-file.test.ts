@@ -59,7 +59,7 @@ test('the file holds PyTorch names and shapes (nn.Embedding, nn.LSTM, nn.Linear)
 test('half precision files load with logits within float16 rounding', async () => {
   const model = makeModel();
   const file = path.join(dir, 'half.safetensors');
-  await saveModel(file, model, vocab, {}, 'F16');
+  await saveModel(file, model, vocab, {}, { dtype: 'F16' });
   const loaded = await loadModel(file, kernels());
   const a = logitsAfter(model, 'hello'), b = logitsAfter(loaded.model, 'hello');
   a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 2e-2, `logit ${i}: ${v} vs ${b[i]}`));

@@ -23,7 +23,7 @@ const vocab = Vocab.fromText('To be, or not to be: that is the question.\nROMEO:
 function modelFile(cell: 'lstm' | 'rnn', dtype: 'F32' | 'F16'): Uint8Array {
   const config = { cell, vocabSize: vocab.size, embedding: 6, hidden: 10, layers: 2, dropout: 0 } as const;
   const model = new CharModel(new ReferenceKernels('f32'), config, seededRandom(1));
-  return new Uint8Array(encodeModel(model, vocab, { validLoss: 2.5 }, dtype));
+  return new Uint8Array(encodeModel(model, vocab, { validLoss: 2.5 }, { dtype }));
 }
 
 /** Bytes of model memory a decode allocated: the reference kernels' heap grows to fit exactly. */

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   ModelFileError,
+  type IntTensor,
   type Tensor,
   decodeSafetensors,
   encodeSafetensors,
@@ -198,6 +199,76 @@ test('BF16 tensors are read as the top half of a float32', () => {
   data.writeUInt16LE(0xc040, 2); // -3.0
   const file = rawFile('{"w":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}', data);
   assert.deepEqual([...decodeSafetensors(file).tensors.w.data], [1, -3]);
+});
+
+const INT_EXTREMES = new Int32Array([0, -1, 1, -(2 ** 31), 2 ** 31 - 1, 123456789, -987654321]);
+
+test('I32 round trip is exact beside float tensors, with the ints in their own record', () => {
+  const ints: Record<string, IntTensor> = { 'counts': { shape: [7], data: INT_EXTREMES }, 'ids': { shape: [2, 0], data: new Int32Array(0) } };
+  for (const dtype of ['F32', 'F16'] as const) {
+    const bytes = encodeSafetensors(sampleTensors(), META, dtype, ints);
+    const header = headerOf(bytes);
+    assert.equal(header.counts.dtype, 'I32');
+    assert.deepEqual(header.counts.shape, [7]);
+    assert.equal(header['fc.bias'].dtype, dtype);
+    // One name order for both kinds, contiguous.
+    assert.deepEqual(Object.keys(header).filter((k) => k !== '__metadata__'),
+      ['counts', 'embedding.weight', 'empty', 'fc.bias', 'ids', 'lstm.weight_ih_l0', 'scalar']);
+    const decoded = decodeSafetensors(bytes, { ints: true });
+    assert.deepEqual(decoded.metadata, META);
+    assert.deepEqual(Object.keys(decoded.tensors).sort(), Object.keys(sampleTensors()).sort());
+    assert.deepEqual(Object.keys(decoded.ints).sort(), ['counts', 'ids']);
+    assert.deepEqual(decoded.ints.counts, { shape: [7], data: INT_EXTREMES });
+    assert.deepEqual(decoded.ints.ids, { shape: [2, 0], data: new Int32Array(0) });
+    // Little-endian int32 in the data section.
+    const n = Number(bytes.readBigUInt64LE(0));
+    assert.equal(bytes.readInt32LE(8 + n + header.counts.data_offsets[0] + 12), -(2 ** 31));
+  }
+});
+
+test('I32 at an odd offset (after an F16 tensor of odd length) and from an unaligned view', () => {
+  const bytes = encodeSafetensors({ a: { shape: [3], data: new Float32Array([1, 2, 3]) } }, {}, 'F16', { b: { shape: [7], data: INT_EXTREMES } });
+  assert.deepEqual(headerOf(bytes).b.data_offsets, [6, 34]);
+  const shifted = new Uint8Array(bytes.length + 1);
+  shifted.set(bytes, 1);
+  assert.deepEqual(decodeSafetensors(shifted.subarray(1), { ints: true }).ints.b.data, INT_EXTREMES);
+});
+
+test('without { ints: true } the result is float-only and an I32 tensor is an unsupported dtype', () => {
+  const floatsOnly = encodeSafetensors(sampleTensors(), META);
+  assert.deepEqual(encodeSafetensors(sampleTensors(), META, 'F32', {}), floatsOnly);
+  assert.deepEqual(Object.keys(decodeSafetensors(floatsOnly)).sort(), ['metadata', 'tensors']);
+  assert.deepEqual(decodeSafetensors(floatsOnly, { ints: true }).ints, {});
+  const withInts = encodeSafetensors(sampleTensors(), META, 'F32', { n: { shape: [1], data: new Int32Array([5]) } });
+  assertModelFileError(withInts, /^unsupported dtype "I32" for tensor "n"$/);
+  assert.throws(() => decodeSafetensors(withInts, { ints: false }), /unsupported dtype "I32"/);
+});
+
+test('I32 entries get the same strict checks', () => {
+  const d8 = new Uint8Array(8);
+  const cases: [Uint8Array, RegExp][] = [
+    [rawFile('{"x":{"dtype":"I32","shape":[3],"data_offsets":[0,8]}}', d8), /shape \[3\] of I32 does not match its 8 bytes/],
+    [rawFile('{"x":{"dtype":"I32","shape":[4],"data_offsets":[0,16]}}', d8), /truncated: tensor "x" ends at byte 16/],
+    [rawFile('{"x":{"dtype":"I32","shape":[1],"data_offsets":[0,4]}}', d8), /4 bytes after the last tensor/],
+    [rawFile('{"x":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"y":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', d8), /tensors "x" and "y" overlap/],
+    [rawFile('{"x":{"dtype":"i32","shape":[2],"data_offsets":[0,8]}}', d8), /unsupported dtype "i32"/],
+  ];
+  for (const [bytes, pattern] of cases) {
+    assert.throws(() => decodeSafetensors(bytes, { ints: true }), (error: unknown) => {
+      assert.ok(error instanceof ModelFileError, `expected ModelFileError, got ${String(error)}`);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+});
+
+test('encode rejects inconsistent int tensors', () => {
+  const one = { shape: [1], data: new Float32Array(1) };
+  assert.throws(() => encodeSafetensors({ x: one }, {}, 'F32', { x: { shape: [1], data: new Int32Array(1) } }), /both a float and an int tensor/);
+  assert.throws(() => encodeSafetensors({}, {}, 'F32', { x: { shape: [2], data: new Int32Array(1) } }), /needs 2 int32s/);
+  assert.throws(() => encodeSafetensors({}, {}, 'F32', { x: one as unknown as IntTensor }), /needs 1 int32s/);
+  assert.throws(() => encodeSafetensors({ x: { shape: [1], data: new Int32Array(1) as unknown as Float32Array } }, {}), /needs 1 floats/);
+  assert.throws(() => encodeSafetensors({}, {}, 'F32', { __metadata__: { shape: [0], data: new Int32Array(0) } }), /tensor name/);
 });
 
 test('encode rejects inconsistent tensors', () => {

@@ -7,6 +7,7 @@ import {
   crossFitMixture, DocumentCache, MixturePredictor, slicePositions, targetProbabilities, type CrossFit, type TargetProbabilities,
 } from '../core/mix';
 import { NgramPredictor } from '../core/ngram/ngram-predictor';
+import { mixtureBuckets } from '../core/mix/mixture-predictor';
 import type { NgramBaseline } from './eval-measures';
 import { metricsJson } from './eval-measures';
 import { bitsPerChar } from './progress';
@@ -32,7 +33,7 @@ export function mixtureMeasures(model: CharModel, vocab: Vocab, ngram: NgramBase
   targets = mixtureTargets(model, vocab, ngram, ids, documentStarts)): MixtureMeasure[] {
   return ([2, 3] as const).map((models) => {
     const kept = NAMES.slice(0, models).map((_, k) => k);
-    const fit = crossFitMixture(slicePositions(targets, 0, ids.length, kept), ngram.order);
+    const fit = crossFitMixture(slicePositions(targets, 0, ids.length, kept), mixtureBuckets(ngram.order));
     const metrics = maxChars === 0 || ids.length === 0 ? null : completionMetrics((context, at) => {
       const parts: CharPredictor[] = [LstmPredictor.after(model, context), NgramPredictor.after(ngram.model, ngram.order, context)];
       if (models === 3) parts.push(cacheAt(vocab.size, ids, at, documentStarts));

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadModel } from '../core/model/model-file';
 import { createKernels } from '../core/nn/kernels/select';
 import { bitsPerChar, formatCount } from './progress';
+import type { WorkspaceMixture } from '../core/mix/workspace-mixture';
 
 interface InfoFlags {
   model: string;
@@ -19,12 +20,12 @@ export function addInfoCommand(program: Command): void {
 
 async function runInfo(flags: InfoFlags): Promise<void> {
   // The plain-JS kernels: loading needs no speed, and they cannot fail to start.
-  const { model, vocab, info } = await loadModel(flags.model, createKernels('reference'));
+  const { model, vocab, info, mixture } = await loadModel(flags.model, createKernels('reference'));
   const parameters = model.params.trainable;
   const bytes = (await fs.stat(flags.model)).size;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ file: flags.model, bytes, config: model.config, vocabSize: vocab.size,
-      parameters, training: info })}\n`);
+      parameters, training: info, mixture: mixture && mixtureJson(mixture) })}\n`);
     return;
   }
   const c = model.config;
@@ -52,7 +53,17 @@ async function runInfo(flags: InfoFlags): Promise<void> {
     lines.push(`imported    from ${info.importedFrom === 'pytorch' ? 'a PyTorch state_dict' : 'a Keras / TensorFlow.js model'}${where}; `
       + 'unknown characters read as zeros, never predicted');
   }
+  if (mixture) {
+    const v = mixture.valid;
+    lines.push(`mixture     with a ${mixture.order}-gram of ${formatCount(mixture.ngram.counts.nodes)} n-grams and the document's cache: `
+      + `${v.mixture.toFixed(3)} nats/char on validation (LSTM ${v.lstm.toFixed(3)}, n-gram ${v.ngram.toFixed(3)})`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function mixtureJson(m: WorkspaceMixture) {
+  return { ngram_order: m.order, ngram_nodes: m.ngram.counts.nodes, capped: m.ngram.counts.capped, valid: m.valid,
+    shares: m.weights.shares.map((row) => [...row]) };
 }
 
 function isNumber(v: unknown): v is number {

@@ -1,7 +1,8 @@
 import { promises as fs, constants } from 'fs';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
-import { type Corpus, gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { type Corpus, documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
 import { describeEncodings, describeExclusions, describeSkips } from '../core/data/left-out';
 import { Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
@@ -17,7 +18,7 @@ import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
 type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
 type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars'> & {
-  out: string; resume?: string; backend: Backend; half?: boolean; json?: boolean;
+  out: string; resume?: string; backend: Backend; half?: boolean; json?: boolean; mixture: boolean;
 };
 
 /** Share of the text, taken from its end, held out for validation. */
@@ -33,6 +34,7 @@ export function addTrainCommand(program: Command): void {
     .addOption(new Option('--backend <name>', 'numeric kernels').choices(['wasm', 'reference']).default('wasm'))
     .option('--half', 'save float16 weights (half the file size)')
     .option('--json', 'print training events as JSON lines on stdout instead of the progress bar')
+    .option('--no-mixture', 'save the LSTM alone, without the n-gram and weights completions mix it with')
     .optionsGroup('Model shape:')
     .option('--embedding <n>', 'embedding width', intArg(1, CONFIG_LIMITS.embedding), M.embedding)
     .option('--hidden <n>', 'units per recurrent layer', intArg(1, CONFIG_LIMITS.hidden), M.hidden)
@@ -101,8 +103,15 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;
 
+    let basis: ReturnType<typeof corpusMixtureBasis> | null = null;
+    if (flags.mixture) {
+      const started = Date.now();
+      basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), config.maxValidChars);
+      reporter.line(`n-gram: order ${basis.order}, validation loss ${basis.ngramValidLoss.toFixed(3)} nats/char `
+        + `(${((Date.now() - started) / 1000).toFixed(1)} s); saved with the model for completions to mix in`);
+    }
     const training = train({
-      kernels, vocab, ...texts, model, config, signal: controller.signal,
+      kernels, vocab, ...texts, model, config, signal: controller.signal, keepTargetProbs: basis !== null,
       onEvent: (event) => {
         if (event.kind === 'start') start = event;
         reporter.onEvent(event);
@@ -116,7 +125,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
           corpus: describedCorpus,
           train: { ...settings, batch: start?.batch ?? config.batch, seqLen: start?.seqLen ?? config.seqLen },
         };
-        await saveModel(out, best, vocab, info, flags.half ? 'F16' : 'F32');
+        const mixture = basis ? fitWorkspaceMixture(basis, checkpoint.targetProbs as Float64Array) : undefined;
+        await saveModel(out, best, vocab, info, { dtype: flags.half ? 'F16' : 'F32', mixture });
         savedLoss = checkpoint.validLoss;
       },
     });

@@ -4,7 +4,13 @@ import type { Stepper } from '../core/sampling/stepper';
 import type { Strategy } from '../core/sampling/strategy';
 import { pick } from '../core/sampling/pick';
 import { seededRandom } from '../core/sampling/random';
+import type { CharPredictor } from '../core/eval/predictor';
+import { LstmPredictor } from '../core/eval/lstm-predictor';
+import { NgramPredictor } from '../core/ngram/ngram-predictor';
+import { MixturePredictor } from '../core/mix/mixture-predictor';
+import type { WorkspaceMixture } from '../core/mix/workspace-mixture';
 import { DocumentStates, encodeForModel } from './document-states';
+import { DocumentCaches } from './document-caches';
 import { applyStopRules } from './stop-rules';
 import { isInsideWord, restAllowsCompletion, trimDuplicateClosers } from './mid-word';
 
@@ -54,11 +60,21 @@ export interface CompletionResult {
 
 /**
  * Inline completions from a character model: the model's continuation of the text before the
- * cursor, trimmed to a line and to what the rest of the line leaves room for.
+ * cursor, trimmed to a line and to what the rest of the line leaves room for. With a
+ * `mixture` (a workspace model's n-gram and weights), each next character comes from the LSTM,
+ * the workspace n-gram and a cache of the open document mixed.
  */
 export class CompletionEngine {
+  /** Per open document, the cache the mixture mixes in; null without a mixture. */
+  readonly caches: DocumentCaches | null;
+
   constructor(readonly model: CharModel, readonly vocab: Vocab,
-    readonly states = new DocumentStates(model, vocab)) {}
+    readonly states = new DocumentStates(model, vocab), readonly mixture: WorkspaceMixture | null = null) {
+    if (mixture && mixture.ngram.vocabSize !== vocab.size) {
+      throw new RangeError(`the n-gram has ${mixture.ngram.vocabSize} character ids but the model ${vocab.size}`);
+    }
+    this.caches = mixture ? new DocumentCaches(vocab, { order: mixture.cacheOrder }) : null;
+  }
 
   /**
    * The part of the document a request at `from` (the cursor, or the start of the selected
@@ -69,7 +85,8 @@ export class CompletionEngine {
    */
   textNeeded(from: number, to = from): { start: number; end: number } {
     const window = this.states.windowOf(from);
-    return { start: window.start, end: Math.max(window.end, to + REST_OF_LINE_LIMIT + 1) };
+    const start = Math.min(window.start, this.caches?.windowStart(from) ?? Infinity);
+    return { start, end: Math.max(window.end, to + REST_OF_LINE_LIMIT + 1) };
   }
 
   /** A completion at `req.offset`, or null where none should be shown. */
@@ -99,18 +116,19 @@ export class CompletionEngine {
     const stepsBefore = this.states.stats.stepsRun;
     const stepper = this.states.stateAt(req.docKey, text, replaceStart, base);
     let steps = this.states.stats.stepsRun - stepsBefore;
+    const predictor = this.predictorAt(req.docKey, text, replaceStart, base, stepper);
     if (sel) {
-      // On our own copy: the cache keeps the document's real text, not the suggestion.
+      // On our own copies: the caches keep the document's real text, not the suggestion.
       const ids = encodeForModel(this.vocab, sel.text);
-      if (ids.length > 0) stepper.feed(ids);
+      for (const id of ids) predictor.step(id);
       steps += ids.length;
     }
     if (stepper.logits === null) {
       // Nothing before the cursor: start as after a line end, like `generate` does.
-      stepper.step(this.vocab.id('\n'));
+      predictor.step(this.vocab.id('\n'));
       steps++;
     }
-    const sampled = this.sample(stepper, req);
+    const sampled = this.sample(predictor, req);
     steps += sampled.steps;
     const rules = { stopAtEndOfLine: req.stopAtEndOfLine, maxChars: req.maxChars };
     const continuation = trimDuplicateClosers(applyStopRules(sampled.text, rules), rest);
@@ -122,26 +140,47 @@ export class CompletionEngine {
   /** Drops a closed document's cached state. */
   forget(docKey: string): void {
     this.states.forget(docKey);
+    this.caches?.forget(docKey);
   }
 
   /**
-   * Up to `maxChars` characters from `stepper` (which must have logits), stopping before a
-   * line end when only the line is wanted. The unknown id is never picked: it would print U+FFFD.
+   * What predicts the completion at `offset`: the LSTM state `stepper` (which has read the text
+   * before it) alone, or mixed with the workspace n-gram and the document's cache, each having
+   * read the same text.
    */
-  private sample(stepper: Stepper, req: CompletionRequest): { text: string; steps: number } {
+  private predictorAt(docKey: string, text: string, offset: number, base: number, stepper: Stepper): CharPredictor {
+    const lstm = LstmPredictor.reading(stepper);
+    const { mixture, caches } = this;
+    if (!mixture || !caches) return lstm;
+    const before = encodeForModel(this.vocab, text.slice(Math.max(0, offset - base - 2 * mixture.order), offset - base));
+    return new MixturePredictor([
+      lstm,
+      NgramPredictor.after(mixture.ngram, mixture.order, before),
+      caches.readerAt(docKey, text, offset, base),
+    ], mixture.weights);
+  }
+
+  /**
+   * Up to `maxChars` characters from `predictor` (which must have read something), stopping
+   * before a line end when only the line is wanted. The unknown id is never picked: it would
+   * print U+FFFD.
+   */
+  private sample(predictor: CharPredictor, req: CompletionRequest): { text: string; steps: number } {
     const rng = seededRandom(req.seed ?? 0);
     const unknown = this.vocab.unknownId;
-    let logits = stepper.logits as Float32Array;
     let text = '';
     let steps = 0;
     for (let n = 0; n < req.maxChars; n++) {
-      logits[unknown] = -Infinity;
-      const id = pick(logits, req.strategy, rng);
+      // Logits or log-probabilities: pick reads either (softmax of log p is p). A copy: scores
+      // are the predictor's own.
+      const scores = Float64Array.from(predictor.scores());
+      scores[unknown] = -Infinity;
+      const id = pick(scores, req.strategy, rng);
       const ch = this.vocab.char(id);
       if (req.stopAtEndOfLine && (ch === '\n' || ch === '\r')) break;
       text += ch;
       if (n + 1 < req.maxChars) {
-        logits = stepper.step(id);
+        predictor.step(id);
         steps++;
       }
     }

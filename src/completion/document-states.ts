@@ -1,6 +1,7 @@
 import type { CharModel } from '../core/model/char-model';
 import type { Vocab } from '../core/data/vocab';
 import { Stepper } from '../core/sampling/stepper';
+import { commonPrefix, flatCopy, isBoundary } from './text-offsets';
 
 /**
  * Positions and lengths here are document offsets: UTF-16 code units, as editors count them.
@@ -210,30 +211,6 @@ export class DocumentStates {
  */
 export function encodeForModel(vocab: Vocab, text: string): Uint8Array | Uint16Array | Int32Array {
   return vocab.encode(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
-}
-
-/** Length of the common prefix of `cached` and `text` from `from`. */
-function commonPrefix(cached: string, text: string, from: number): number {
-  if (text.startsWith(cached, from)) return cached.length;
-  const n = Math.min(cached.length, text.length - from);
-  let i = 0;
-  while (i < n && cached.charCodeAt(i) === text.charCodeAt(from + i)) i++;
-  return i;
-}
-
-/** False between the halves of a surrogate pair or of a CRLF. */
-function isBoundary(text: string, at: number): boolean {
-  const before = text.charCodeAt(at - 1), after = text.charCodeAt(at);
-  if (before === 0x0d && after === 0x0a) return false;
-  return !(before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff);
-}
-
-/**
- * A copy not backed by `text`: V8 slices keep their parent string alive, which would pin a
- * whole (possibly megabytes long) old version of every cached document.
- */
-function flatCopy(s: string): string {
-  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 function positiveInteger(n: number, name: string): number {

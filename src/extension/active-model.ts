@@ -4,6 +4,7 @@ import { loadModel, type TrainingInfo } from '../core/model/model-file';
 import { createKernels } from '../core/nn/kernels/select';
 import { CompletionEngine } from '../completion';
 import { PipelinedPrimer } from '../core/pipeline/pipelined-primer';
+import type { WorkspaceMixture } from '../core/mix/workspace-mixture';
 
 export type ModelSource = 'default' | 'workspace' | 'file';
 
@@ -13,6 +14,8 @@ export interface ActiveModel {
   /** What the status bar shows: "default", "workspace" or the file's name. */
   label: string;
   info: TrainingInfo;
+  /** What completions mix the LSTM with (a workspace model's n-gram and weights), if anything. */
+  mixture?: WorkspaceMixture;
   engine: CompletionEngine;
 }
 
@@ -52,10 +55,11 @@ export class ActiveModels implements vscode.Disposable {
 
   /** Loads and activates a model; throws (a one-line ModelFileError) and keeps the current one on failure. */
   async load(source: ModelSource, file: string): Promise<ActiveModel> {
-    const { model, vocab, info } = await loadModel(file, createKernels());
+    const { model, vocab, info, mixture } = await loadModel(file, createKernels());
     const label = source === 'file' ? path.basename(file) : source;
     const previous = this.active;
-    this.active = { source, path: file, label, info, engine: new CompletionEngine(model, vocab) };
+    const engine = new CompletionEngine(model, vocab, undefined, mixture ?? null);
+    this.active = { source, path: file, label, info, mixture, engine };
     // A document's first completion primes up to 4,000 characters: with a pipelined primer the
     // model's layers share that over the cores. Started once per model, owned by it (model.primer),
     // stopped with the model it served.

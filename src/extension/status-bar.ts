@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ActiveModel } from './active-model';
 import type { StepEvent } from '../core/train/events';
+import { ngramLeads } from '../core/mix/workspace-mixture';
 
 /**
  * One status bar item: the active model and its validation loss, or the training's progress
@@ -47,15 +48,31 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     const m = this.model;
-    const loss = m?.info.validLoss !== undefined ? ` · ${m.info.validLoss.toFixed(2)}` : '';
     const off = this.enabled ? '' : ' (off)';
-    this.item.text = `$(sparkle) Char LSTM: ${m ? m.label : 'no model'}${loss}${off}`;
-    this.item.tooltip = m
-      ? `Completions from the ${m.source} model ${m.path}` + (loss ? `\nValidation loss ${m.info.validLoss?.toFixed(3)} nats/char` : '')
-      : 'No model loaded';
+    this.item.text = `$(sparkle) Char LSTM: ${m ? describeModel(m) : 'no model'}${off}`;
+    this.item.tooltip = m ? modelTooltip(m) : 'No model loaded';
   }
 
   dispose(): void {
     this.item.dispose();
   }
+}
+
+/** "workspace · 1.23", "workspace (n-gram leads) · 1.08": the model and the loss of what completes. */
+export function describeModel(m: Pick<ActiveModel, 'label' | 'info' | 'mixture'>): string {
+  if (m.mixture) return `${m.label}${ngramLeads(m.mixture) ? ' (n-gram leads)' : ''} · ${m.mixture.valid.mixture.toFixed(2)}`;
+  return m.label + (m.info.validLoss !== undefined ? ` · ${m.info.validLoss.toFixed(2)}` : '');
+}
+
+export function modelTooltip(m: Pick<ActiveModel, 'source' | 'path' | 'info' | 'mixture'>): string {
+  const lines = [`Completions from the ${m.source} model ${m.path}`];
+  const x = m.mixture;
+  if (x) {
+    lines.push(`mixed with the workspace's ${x.order}-gram and a cache of the open document.`,
+      `Validation loss: ${x.valid.mixture.toFixed(3)} nats/char mixed; LSTM alone ${x.valid.lstm.toFixed(3)}, n-gram alone ${x.valid.ngram.toFixed(3)}.`);
+    if (ngramLeads(x)) lines.push('The n-gram alone beats the LSTM on this workspace (too little text, or too little training time, for the LSTM to learn more than it).');
+  } else if (m.info.validLoss !== undefined) {
+    lines.push(`Validation loss ${m.info.validLoss.toFixed(3)} nats/char`);
+  }
+  return lines.join('\n');
 }

@@ -5,14 +5,17 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { CorpusReport, FromWorker, ToWorker, TrainRequest } from '../protocol/training';
+import type { CorpusReport, FromWorker, MixtureReport, NgramReport, ToWorker, TrainRequest } from '../protocol/training';
 import type { TrainEvent, EndEvent } from '../core/train/events';
 
 export interface RunHandlers {
   /** `skipped` is the one-line summary; `report` lists what was left out and the encodings read. */
   onCorpus?: (files: number, chars: number, skipped: string, report: CorpusReport) => void;
+  /** The workspace n-gram is made (before the LSTM trains). */
+  onNgram?: (report: NgramReport) => void;
   onEvent?: (event: TrainEvent) => void;
-  onSaved?: (path: string, validLoss: number) => void;
+  /** A new best checkpoint was saved; `mixture`: its parts' validation losses. */
+  onSaved?: (path: string, validLoss: number, mixture: MixtureReport) => void;
 }
 
 export interface RunOutcome {
@@ -94,8 +97,13 @@ export class TrainingClient {
         run.handlers.onCorpus?.(m.files, m.chars, m.skipped, { skippedFiles, skippedFilesMore, excluded, encodings });
         break;
       }
+      case 'ngram': {
+        const { order, validLoss, capped, ms } = m;
+        run.handlers.onNgram?.({ order, validLoss, capped, ms });
+        break;
+      }
       case 'event': run.handlers.onEvent?.(m.event); break;
-      case 'saved': run.handlers.onSaved?.(m.path, m.validLoss); break;
+      case 'saved': run.handlers.onSaved?.(m.path, m.validLoss, m.mixture); break;
       case 'finished': this.settle((r) => r.resolve({ reason: m.reason, bestLoss: m.bestLoss })); break;
       case 'failed': this.settle((r) => r.reject(new Error(m.message))); break;
     }

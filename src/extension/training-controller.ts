@@ -6,7 +6,7 @@ import type { SettingsWatcher } from './settings';
 import { StatusBar } from './status-bar';
 import type { TrainingClient, RunOutcome } from './training-client';
 import type { TrainRequest } from '../protocol/training';
-import { corpusLines, eventLine } from './training-report';
+import { corpusLines, eventLine, ngramLine, savedLine } from './training-report';
 import type { RunKind } from '../protocol/panel';
 import type { RunHistoryStore } from './panel/run-history';
 import { type Settlement, WorkspaceModelFiles } from './workspace-model-files';
@@ -196,6 +196,8 @@ export class TrainingController implements vscode.Disposable {
             this.history.corpus(runId, `${n} files, ${chars.toLocaleString('en')} chars`);
             progress.report({ message: `training on ${n} files (${chars.toLocaleString('en')} chars; ${skipped})` });
           },
+          onNgram: (r) => this.log.info(ngramLine(r)),
+          onSaved: (_path, _loss, mixture) => this.log.info(savedLine(mixture)),
           onEvent: (e) => {
             const line = eventLine(e);
             if (line !== null) this.log.info(line);
@@ -253,9 +255,10 @@ export class TrainingController implements vscode.Disposable {
     } else if (settled.kept === 'previous') {
       say(`training ${how}: ${describeKept(settled)}.`);
     } else {
-      await this.models.load('workspace', this.files.workspace);
+      const { mixture } = await this.models.load('workspace', this.files.workspace);
+      const mixed = mixture ? ` (${mixture.valid.mixture.toFixed(3)} mixed with the workspace n-gram and the open document)` : '';
       say(`training ${how}; learned ${files} files to a validation loss of `
-        + `${settled.loss.toFixed(3)} nats/char. Completions now use the workspace model.`);
+        + `${settled.loss.toFixed(3)} nats/char${mixed}. Completions now use the workspace model.`);
     }
   }
 

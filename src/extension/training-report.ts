@@ -3,7 +3,7 @@
  * out, its start, validations and end (steps only move the status bar). No vscode import.
  */
 import type { TrainEvent } from '../core/train/events';
-import type { CorpusReport } from '../protocol/training';
+import type { CorpusReport, MixtureReport, NgramReport } from '../protocol/training';
 
 /** What was read, what was not read and why, and what was not read as UTF-8. */
 export function corpusLines(files: number, chars: number, skipped: string, report: CorpusReport): string[] {
@@ -24,4 +24,17 @@ export function eventLine(e: TrainEvent): string | null {
   if (e.kind === 'validation') return `step ${e.step}: validation loss ${e.loss.toFixed(3)} nats/char${e.best ? ' (best)' : ''}`;
   if (e.kind === 'end') return `training ended (${e.reason}) after ${e.steps} steps, ${(e.elapsedMs / 1000).toFixed(1)} s`;
   return null;
+}
+
+/** The workspace n-gram: the baseline the LSTM's validation loss is measured against. */
+export function ngramLine(r: NgramReport): string {
+  const capped = r.capped ? '; too many n-grams to keep them all: it holds those of the text\'s end' : '';
+  return `workspace n-gram: order ${r.order}, validation loss ${r.validLoss.toFixed(3)} nats/char `
+    + `(the baseline; made in ${(r.ms / 1000).toFixed(1)} s${capped})`;
+}
+
+/** A checkpoint's parts at the same validation positions: what completions will use. */
+export function savedLine(m: MixtureReport): string {
+  return `saved: validation loss ${m.mixture.toFixed(3)} nats/char mixed `
+    + `(LSTM ${m.lstm.toFixed(3)}, n-gram ${m.ngram.toFixed(3)}, with the open document's cache)`;
 }

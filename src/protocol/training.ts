@@ -45,10 +45,29 @@ export interface CorpusReport {
   encodings: string;
 }
 
+/** The workspace n-gram, made before the LSTM trains: the baseline its curve is measured against. */
+export interface NgramReport {
+  order: number;
+  /** Its loss alone on the validation text, nats/char. */
+  validLoss: number;
+  /** Whether its node cap left out some of the text's n-grams. */
+  capped: boolean;
+  /** Time it took, ms. */
+  ms: number;
+}
+
+/** Validation nats/char of a checkpoint's parts at the same positions: what completes. */
+export interface MixtureReport {
+  lstm: number;
+  ngram: number;
+  mixture: number;
+}
+
 /** Worker → extension. */
 export type FromWorker =
   | ({ type: 'corpus'; id: number; files: number; chars: number; skipped: string } & CorpusReport)
+  | ({ type: 'ngram'; id: number } & NgramReport)
   | { type: 'event'; id: number; event: TrainEvent }
-  | { type: 'saved'; id: number; path: string; validLoss: number }
+  | { type: 'saved'; id: number; path: string; validLoss: number; mixture: MixtureReport }
   | { type: 'finished'; id: number; reason: EndEvent['reason']; bestLoss: number | null }
   | { type: 'failed'; id: number; message: string };

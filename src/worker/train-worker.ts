@@ -7,13 +7,14 @@
 import { parentPort } from 'node:worker_threads';
 import { setPriority } from 'node:os';
 import * as path from 'node:path';
-import { gatherCorpus, splitCorpus } from '../core/data/corpus';
+import { documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { describeEncodings, describeExclusions, describeSkips, listSkippedPaths } from '../core/data/left-out';
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
 import { saveModel } from '../core/model/model-file';
 import { describeWriteError } from '../core/model/file-io';
 import { train } from '../core/train/trainer';
+import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
 
 const port = parentPort;
@@ -58,9 +59,15 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   if (texts.valid.length < 2 || texts.train.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
   const vocab = Vocab.fromText(corpus.text);
   const files = corpus.files.length;
+  // The workspace n-gram first (seconds: it reads at most the text's last 8 M characters): the
+  // baseline the LSTM's validation loss is measured against, and part of every checkpoint.
+  const started = Date.now();
+  const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars);
+  post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - started });
+  if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   let lastStep = 0;
   const training = train({
-    kernels: createKernels(), vocab, ...texts, model: request.model, config: request.config, signal,
+    kernels: createKernels(), vocab, ...texts, model: request.model, config: request.config, signal, keepTargetProbs: true,
     onEvent: (event) => {
       if (event.kind === 'step') {
         const now = Date.now();
@@ -70,17 +77,19 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
       post({ type: 'event', id, event });
     },
     onBest: async (model, best) => {
+      const mixture = fitWorkspaceMixture(basis, best.targetProbs as Float64Array);
       try {
         await saveModel(request.outPath, model, vocab, {
           validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
           corpus: `${files} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
-        });
+        }, { mixture });
       } catch (e) {
         // The atomic write left the last checkpoint (if any) whole; training on would only make
         // more checkpoints that cannot be kept.
         throw new Error(`could not save the model: ${describeWriteError(request.outPath, e)}`);
       }
-      post({ type: 'saved', id, path: request.outPath, validLoss: best.validLoss });
+      const { lstm, ngram, mixture: mixed } = mixture.valid;
+      post({ type: 'saved', id, path: request.outPath, validLoss: best.validLoss, mixture: { lstm, ngram, mixture: mixed } });
     },
   });
   // train has encoded the text: let the corpus go while it runs (a 50 MB workspace's text is 50 MB).

@@ -6,10 +6,13 @@ import { loadModel, type LoadedModel } from '../../src/core/model/model-file';
 import { inspectLstm, SIGNALS, type Signal } from '../../src/core/model/inspect';
 import { createKernels } from '../../src/core/nn/kernels/select';
 
-/** The greedy ghost text for a cursor at the end of `text` ('' where none would show). */
+/**
+ * The greedy ghost text for a cursor at the end of `text` ('' where none would show): of the
+ * model mixed with its workspace n-gram and the document's cache when the file has a mixture.
+ */
 export async function expectedGreedy(modelPath: string, text: string, maxChars = 40): Promise<string> {
-  const { model, vocab } = await loadModel(modelPath, createKernels());
-  const result = new CompletionEngine(model, vocab).complete({
+  const { model, vocab, mixture } = await loadModel(modelPath, createKernels());
+  const result = new CompletionEngine(model, vocab, undefined, mixture ?? null).complete({
     docKey: 'e2e', text, offset: text.length, strategy: { kind: 'greedy' }, maxChars, stopAtEndOfLine: true,
   });
   return result?.insertText ?? '';

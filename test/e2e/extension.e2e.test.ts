@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readTrainingDelay, saveEventLoopDelay } from './event-loop';
 import { expectedGreedy } from './expected';
+import { loadModel } from '../../src/core/model/model-file';
+import { createKernels } from '../../src/core/nn/kernels/select';
 import * as h from './harness';
 import { defaultModel, vsixForThisFile, withVsCode, workspaceStorage } from './session';
 
@@ -82,6 +84,8 @@ test('Train on Workspace trains while the editor stays responsive, then completi
     t.diagnostic(`while training: ${await h.waitForStatusBar(vs.page, /Char LSTM: training epoch/, 60_000)}`);
     await h.focusEditor(vs.page);
     const typed = await typeUntil(vs, async () => !/Char LSTM: training/.test(await h.statusBarText(vs.page)));
+    // The workspace model completes mixed with the workspace n-gram: the status bar gives the
+    // mixture's validation loss, and says so when the n-gram alone beat the LSTM.
     const status = await h.waitForStatusBar(vs.page, /Char LSTM: workspace\b/, 60_000);
     t.diagnostic(`status after training: ${status}`);
 
@@ -97,6 +101,10 @@ test('Train on Workspace trains while the editor stays responsive, then completi
     const [storage] = workspaceStorage(vs);
     assert.ok(storage, 'the extension has a workspace storage folder');
     const trained = join(storage, 'workspace.safetensors');
+    const { mixture } = await loadModel(trained, createKernels());
+    assert.ok(mixture, 'the workspace model has its n-gram and mixture');
+    const leads = mixture.valid.ngram < mixture.valid.lstm ? ' \\(n-gram leads\\)' : '';
+    assert.match(status, new RegExp(`Char LSTM: workspace${leads} · ${mixture.valid.mixture.toFixed(2)}`));
 
     // The same document, completed once with the default model and typed into while training.
     await h.focusEditor(vs.page);

@@ -18,6 +18,11 @@ export class LstmPredictor implements CharPredictor {
     return new LstmPredictor(stepper);
   }
 
+  /** A predictor continuing from `stepper`, which it then owns (steps on). */
+  static reading(stepper: Stepper): LstmPredictor {
+    return new LstmPredictor(stepper);
+  }
+
   scores(): Float32Array {
     return this.stepper.logits as Float32Array;
   }

@@ -48,8 +48,29 @@ export class DocumentCache implements CharPredictor {
     this.cached = null;
   }
 
+  /** How many of the last characters read form a context the document has had before (0 … order-1). */
+  matchedContext(): number {
+    let L = 0;
+    for (const h of this.contextNodes(false).slice(1)) {
+      if (h < 0 || this.counts.total(h) === 0) break;
+      L++;
+    }
+    return L;
+  }
+
   clone(): DocumentCache {
     return new DocumentCache(this.vocabSize, this.order, this.maxEntries, this.counts, [...this.recent], false);
+  }
+
+  /**
+   * A copy that has read `context` (only its last order-1 ids matter) instead of what this cache
+   * read last, and reads on without learning: the editor's cache learns a window of the document,
+   * which may end after the cursor, and a completion at the cursor reads from there.
+   */
+  readerAfter(context: ArrayLike<number>): DocumentCache {
+    const keep = Math.min(context.length, this.order - 1);
+    const recent = Array.from({ length: keep }, (_, i) => context[context.length - keep + i]);
+    return new DocumentCache(this.vocabSize, this.order, this.maxEntries, this.counts, recent, false);
   }
 
   /** p(w) for every w, from the contexts of the last characters, as logs. */

@@ -1,5 +1,7 @@
 export { MixtureWeights, fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from './mixture-weights';
-export { MixturePredictor, type ContextMatcher } from './mixture-predictor';
+export { MixturePredictor, mixtureBucket, mixtureBuckets, type ContextMatcher } from './mixture-predictor';
 export { targetProbabilities, slicePositions } from './target-probabilities';
 export { crossFitMixture, type CrossFit } from './cross-fit';
 export { DocumentCache } from './document-cache';
+export { MIXTURE_MODELS, ngramLeads, type WorkspaceMixture } from './workspace-mixture';
+export { corpusMixtureBasis, fitWorkspaceMixture, mixtureBasis, type MixtureBasis } from './workspace-mixture-fit';

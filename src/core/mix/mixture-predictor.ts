@@ -21,7 +21,7 @@ export class MixturePredictor implements CharPredictor {
 
   scores(): Float64Array {
     if (this.cached) return this.cached;
-    const w = this.weights.at((this.models[this.bucketModel] as unknown as ContextMatcher).matchedContext());
+    const w = this.weights.at(mixtureBucket(this.models, this.bucketModel));
     const p = new Float64Array(this.vocabSize);
     this.models.forEach((m, k) => {
       const q = softmax(m.scores());
@@ -41,9 +41,33 @@ export class MixturePredictor implements CharPredictor {
   }
 }
 
-/** A model that says how long a context it has seen (NgramPredictor). */
+/** A model that says how long a context it has seen (NgramPredictor, DocumentCache). */
 export interface ContextMatcher {
   matchedContext(): number;
+  /** Its n-gram order: matched contexts are 0 … order-1 long. */
+  readonly order: number;
+}
+
+/**
+ * Buckets of a mixture whose n-gram has order `order`: one per length of its matched context,
+ * and as many again for where the document cache has matched a longer one.
+ */
+export function mixtureBuckets(order: number): number {
+  return 2 * order;
+}
+
+/**
+ * Which weights apply now: the length L of the context the n-gram at `bucketModel` has seen
+ * (0 … order-1; a long one means it knows this place well), plus its order where another model
+ * that matches contexts (the document cache) has seen a longer one than the n-gram — there the
+ * document knows something the training text did not (a name defined above), and the cache
+ * deserves a weight the n-gram's confidence alone cannot tell.
+ */
+export function mixtureBucket(models: readonly CharPredictor[], bucketModel: number): number {
+  const ngram = models[bucketModel] as unknown as ContextMatcher;
+  const L = ngram.matchedContext();
+  const longer = models.some((m, k) => k !== bucketModel && hasContext(m) && (m as unknown as ContextMatcher).matchedContext() > L);
+  return longer ? L + ngram.order : L;
 }
 
 function hasContext(m: CharPredictor | undefined): boolean {

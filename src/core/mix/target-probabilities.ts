@@ -1,26 +1,24 @@
 import type { CharPredictor } from '../eval/predictor';
 import type { DocumentCache } from './document-cache';
 import { softmax } from '../sampling/softmax';
-import type { ContextMatcher } from './mixture-predictor';
+import { mixtureBucket } from './mixture-predictor';
 import type { TargetProbabilities } from './mixture-weights';
 
 /**
  * Reads `ids` with every model (each having read the text before them already) and keeps, per
- * position, each one's probability of the character that came and the bucket (`models[bucketModel]`'s
- * matched context): all that fitting and scoring a mixture needs. A document cache among the models
+ * position, each one's probability of the character that came and the bucket (mixtureBucket): all that fitting and scoring a mixture needs. A document cache among the models
  * is reset at each of `documentStarts` (positions where a new document begins).
  */
 export function targetProbabilities(models: CharPredictor[], ids: ArrayLike<number>, bucketModel = 1,
   documentStarts: readonly number[] = []): TargetProbabilities {
   const n = ids.length;
   const out: TargetProbabilities = { probs: models.map(() => new Float64Array(n)), bucket: new Int32Array(n) };
-  const matcher = models[bucketModel] as unknown as ContextMatcher;
   const starts = new Set(documentStarts);
   for (let i = 0; i < n; i++) {
     if (starts.has(i)) for (const m of models) (m as Partial<DocumentCache>).reset?.();
     const id = ids[i];
     models.forEach((m, k) => { out.probs[k][i] = softmax(m.scores())[id]; });
-    out.bucket[i] = matcher.matchedContext();
+    out.bucket[i] = mixtureBucket(models, bucketModel);
     for (const m of models) m.step(id);
   }
   return out;

@@ -4,7 +4,9 @@ import { CharModel } from './char-model';
 import type { ModelConfig } from './config';
 import { validateConfig } from './validate-config';
 import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pytorch-names';
-import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors';
+import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsContentsWithInts } from './safetensors';
+import { mixtureEntries, readMixture } from './mixture-file';
+import type { WorkspaceMixture } from '../mix/workspace-mixture';
 import { readModelBytes, writeFileAtomic } from './file-io';
 import { dataChecksum } from './checksum';
 import { assembleForeignModel, checkFinite, type ForeignModel } from './import/foreign-model';
@@ -21,6 +23,10 @@ import { findSidecarVocab, parseVocabText, type ForeignVocab } from './import/vo
  *   vocab           JSON array of the known characters, sorted; the unknown slot is implied last
  *   training        JSON TrainingInfo (optional): how the weights were made
  *   data_sha256     SHA-256 of the data section (optional: files from elsewhere lack it), checked at load
+ *   mixture         JSON (optional, workspace models): the n-gram and weights completions mix the
+ *                   LSTM with; its counts are the I32 tensors `ngram.*` (mixture-file.ts)
+ *
+ * Version 2 added the mixture; a file without one is written as version 1, which every reader reads.
  *
  * Models from elsewhere load through the same `loadModel` (see import/):
  *   *.json                               a Keras / TensorFlow.js Layers model.json (import/keras-model.ts)
@@ -29,7 +35,7 @@ import { findSidecarVocab, parseVocabText, type ForeignVocab } from './import/vo
  *                                        (import/vocab-sidecar.ts says where it is looked for)
  * and come out as char-lstm models (vocabulary sorted, unknown slot added: import/foreign-model.ts).
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** How a model was trained, for the status bar, the README and `--resume`. All optional. */
 export interface TrainingInfo {
@@ -53,28 +59,39 @@ export interface LoadedModel {
   model: CharModel;
   vocab: Vocab;
   info: TrainingInfo;
+  /** What completions mix the LSTM with, saved by a workspace training run. */
+  mixture?: WorkspaceMixture;
+}
+
+export interface SaveOptions {
+  /** How the weights are stored: F32 exactly, F16 in half the bytes. Default F32. */
+  dtype?: 'F32' | 'F16';
+  mixture?: WorkspaceMixture;
 }
 
 /** Saves atomically (temporary file, then rename): a crash or full disk leaves the old file. */
 export async function saveModel(path: string, model: CharModel, vocab: Vocab, info: TrainingInfo = {},
-  dtype: 'F32' | 'F16' = 'F32'): Promise<void> {
-  await writeFileAtomic(path, encodeModel(model, vocab, info, dtype));
+  options: SaveOptions = {}): Promise<void> {
+  await writeFileAtomic(path, encodeModel(model, vocab, info, options));
 }
 
 /** The bytes of a model file (see above), checksum included. */
-export function encodeModel(model: CharModel, vocab: Vocab, info: TrainingInfo = {}, dtype: 'F32' | 'F16' = 'F32'): Uint8Array {
+export function encodeModel(model: CharModel, vocab: Vocab, info: TrainingInfo = {}, options: SaveOptions = {}): Uint8Array {
   if (vocab.size !== model.config.vocabSize) throw new Error(`vocabulary has ${vocab.size} ids but the model ${model.config.vocabSize}`);
-  const metadata = {
+  const { dtype = 'F32', mixture } = options;
+  const mixed = mixture && mixtureEntries(mixture, vocab.size);
+  const metadata: Record<string, string> = {
     format: 'char-lstm',
-    format_version: String(FORMAT_VERSION),
+    format_version: String(mixture ? FORMAT_VERSION : 1),
     config: JSON.stringify(model.config),
     vocab: JSON.stringify(vocab.chars),
     training: JSON.stringify({ ...info, savedAt: info.savedAt ?? new Date().toISOString() }),
+    ...(mixed ? { mixture: mixed.metadata } : {}),
   };
   const tensors = toPyTorchTensors(model);
   // The data section does not depend on the header: encode once to hash it, then with the hash.
-  const data_sha256 = dataChecksum(encodeSafetensors(tensors, metadata, dtype));
-  return encodeSafetensors(tensors, { ...metadata, data_sha256 }, dtype);
+  const data_sha256 = dataChecksum(encodeSafetensors(tensors, metadata, dtype, mixed?.ints));
+  return encodeSafetensors(tensors, { ...metadata, data_sha256 }, dtype, mixed?.ints);
 }
 
 /** Loads and validates a model file (or imports one from elsewhere); every problem is a ModelFileError naming the file. */
@@ -106,7 +123,7 @@ export function decodeModel(bytes: Uint8Array, kernels: Kernels, vocab?: Foreign
   return assembleForeignModel(foreign, found, kernels, 'pytorch');
 }
 
-type SafetensorsFile = ReturnType<typeof decodeSafetensors>;
+type SafetensorsFile = SafetensorsContentsWithInts;
 
 /**
  * A safetensors file without char-lstm's "format" is taken for a PyTorch state_dict: files from
@@ -116,8 +133,10 @@ function isPyTorchStateDict(metadata: Record<string, string>): boolean {
   return !Object.hasOwn(metadata, 'format') || metadata.format === 'pt';
 }
 
-function readPyTorch({ tensors, metadata }: SafetensorsFile, bytes: Uint8Array): ForeignModel {
+function readPyTorch({ tensors, metadata, ints }: SafetensorsFile, bytes: Uint8Array): ForeignModel {
   checkChecksum(metadata, bytes);
+  const intTensor = Object.keys(ints)[0];
+  if (intTensor !== undefined) throw new ModelFileError(`unsupported dtype "I32" for tensor ${JSON.stringify(intTensor)}`);
   return readStateDict(tensors);
 }
 
@@ -136,7 +155,7 @@ function checkChecksum(metadata: Record<string, string>, bytes: Uint8Array): voi
 /** decodeSafetensors, saying what the file is instead when it is a known other format. */
 function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   try {
-    return decodeSafetensors(bytes);
+    return decodeSafetensors(bytes, { ints: true });
   } catch (e) {
     const other = otherFormat(bytes);
     if (e instanceof ModelFileError && other) throw new ModelFileError(other);
@@ -162,7 +181,7 @@ function otherFormat(bytes: Uint8Array): string | null {
 }
 
 /** A char-lstm model file (metadata "format": "char-lstm"), validated. */
-function nativeModel({ tensors, metadata }: SafetensorsFile, bytes: Uint8Array, kernels: Kernels): LoadedModel {
+function nativeModel({ tensors, metadata, ints }: SafetensorsFile, bytes: Uint8Array, kernels: Kernels): LoadedModel {
   checkChecksum(metadata, bytes);
   if (metadata.format !== 'char-lstm') {
     throw new ModelFileError(`not a char-lstm model (its metadata's "format" is ${JSON.stringify(metadata.format)}, `
@@ -191,9 +210,14 @@ function nativeModel({ tensors, metadata }: SafetensorsFile, bytes: Uint8Array, 
   } catch (e) {
     throw new ModelFileError((e as Error).message);
   }
+  const intTensor = Object.keys(ints)[0];
+  if (metadata.mixture === undefined && intTensor !== undefined) {
+    throw new ModelFileError(`unexpected integer tensor "${intTensor}" in a model without a mixture`);
+  }
+  const mixture = metadata.mixture === undefined ? undefined : readMixture(metadata.mixture, ints, vocab.size);
   const model = new CharModel(kernels, config);
   fromPyTorchTensors(model, tensors);
-  return { model, vocab, info: typeof info === 'object' && info !== null ? info : {} };
+  return { model, vocab, info: typeof info === 'object' && info !== null ? info : {}, ...(mixture ? { mixture } : {}) };
 }
 
 function parseJson<T>(text: string | undefined, field: string): T {

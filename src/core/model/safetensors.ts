@@ -12,11 +12,25 @@
  * A model file may come from anywhere (a download, a colleague, a half-finished
  * write), so decoding checks every claim in the header against the actual bytes
  * before allocating anything, and every failure is a one-line ModelFileError.
+ *
+ * Integer tensors (dtype I32, little-endian int32: counts, ids) travel beside the float ones in
+ * their own record, so that no caller can take one for the other: `encodeSafetensors(..., ints)`
+ * and `decodeSafetensors(bytes, { ints: true })`. A caller that does not ask for them gets the
+ * same result as before I32 existed, and an I32 tensor in its file is an unsupported dtype.
  */
 import { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
 
 /** In memory a tensor is always float32, whatever dtype it is stored as. `data.length` = product(shape). */
 export type Tensor = { shape: number[]; data: Float32Array };
+
+/** An integer tensor, stored and read exactly as I32. `data.length` = product(shape). */
+export type IntTensor = { shape: number[]; data: Int32Array };
+
+/** What a safetensors file holds: float tensors and its string metadata. */
+export type SafetensorsContents = { tensors: Record<string, Tensor>; metadata: Record<string, string> };
+
+/** …and its integer tensors, when the caller asked for them. */
+export type SafetensorsContentsWithInts = SafetensorsContents & { ints: Record<string, IntTensor> };
 
 /** A model file is unusable: corrupt, truncated, missing, or not a model. The message is one line for the user. */
 export class ModelFileError extends Error {
@@ -26,23 +40,33 @@ export class ModelFileError extends Error {
   }
 }
 
-/** Bytes per element of each dtype we read. BF16 is read-only: PyTorch exports use it. */
+/** Bytes per element of each float dtype we read. BF16 is read-only: PyTorch exports use it. */
 const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+/** …and with the integer dtype, for callers that read integer tensors. */
+const DTYPE_BYTES_WITH_INTS: Record<string, number> = { ...DTYPE_BYTES, I32: 4 };
 const METADATA_KEY = '__metadata__';
 const ENTRY_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
 /** Bigger headers are corrupt or hostile; the reference implementation uses the same limit. */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * The bytes of a safetensors file: `tensors` stored as `dtype` (F32 exact, F16 rounded), `ints`
+ * as I32 (exact); all of them in one name order. A name may be in only one of the two records.
+ */
 export function encodeSafetensors(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string>,
   dtype: 'F32' | 'F16' = 'F32',
+  ints: Record<string, IntTensor> = {},
 ): Buffer {
   if (dtype !== 'F32' && dtype !== 'F16') throw new Error(`cannot write dtype ${String(dtype)}: use F32 or F16`);
-  const size = DTYPE_BYTES[dtype];
   const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const names = Object.keys(tensors).sort(byCodeUnit);
+  for (const name of Object.keys(ints)) {
+    if (Object.hasOwn(tensors, name)) throw new Error(`tensor ${JSON.stringify(name)} is both a float and an int tensor`);
+  }
+  const names = [...Object.keys(tensors), ...Object.keys(ints)].sort(byCodeUnit);
+  const isInt = (name: string) => Object.hasOwn(ints, name);
   // Built by hand, not JSON.stringify(object): keys like "__proto__" or "0" would be lost or reordered.
   const fields: string[] = [];
   const metadataKeys = Object.keys(metadata).sort(byCodeUnit);
@@ -56,16 +80,18 @@ export function encodeSafetensors(
   let offset = 0;
   for (const name of names) {
     if (name === METADATA_KEY) throw new Error(`"${METADATA_KEY}" cannot be a tensor name`);
-    const { shape, data } = tensors[name];
+    const int = isInt(name);
+    const { shape, data } = int ? ints[name] : tensors[name];
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new Error(`tensor ${JSON.stringify(name)}: shape must be non-negative integers, got ${JSON.stringify(shape)}`);
     }
     const count = shape.reduce((a, b) => a * b, 1);
-    if (!(data instanceof Float32Array) || data.length !== count) {
-      throw new Error(`tensor ${JSON.stringify(name)}: shape [${shape}] needs ${count} floats, data has ${data?.length}`);
+    if (!(int ? data instanceof Int32Array : data instanceof Float32Array) || data.length !== count) {
+      throw new Error(`tensor ${JSON.stringify(name)}: shape [${shape}] needs ${count} ${int ? 'int32s' : 'floats'}, data has ${data?.length}`);
     }
-    const end = offset + count * size;
-    fields.push(`${JSON.stringify(name)}:${JSON.stringify({ dtype, shape, data_offsets: [offset, end] })}`);
+    const stored = int ? 'I32' : dtype;
+    const end = offset + count * DTYPE_BYTES_WITH_INTS[stored];
+    fields.push(`${JSON.stringify(name)}:${JSON.stringify({ dtype: stored, shape, data_offsets: [offset, end] })}`);
     offset = end;
   }
   const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
@@ -77,11 +103,19 @@ export function encodeSafetensors(
 
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let pos = 8 + headerLength;
-  for (const { data } of names.map((name) => tensors[name])) {
+  for (const name of names) {
+    if (isInt(name)) {
+      const { data } = ints[name];
+      if (LITTLE_ENDIAN_HOST) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+      else data.forEach((x, i) => view.setInt32(pos + 4 * i, x, true));
+      pos += data.length * 4;
+      continue;
+    }
+    const { data } = tensors[name];
     if (dtype === 'F32' && LITTLE_ENDIAN_HOST) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
     else if (dtype === 'F32') data.forEach((x, i) => view.setFloat32(pos + 4 * i, x, true));
     else data.forEach((x, i) => view.setUint16(pos + 2 * i, float32ToFloat16Bits(x), true));
-    pos += data.length * size;
+    pos += data.length * DTYPE_BYTES[dtype];
   }
   return out;
 }
@@ -89,10 +123,24 @@ export function encodeSafetensors(
 /** One header entry, checked: `count` elements of `dtype` at data-section bytes [begin, end). */
 type Entry = { name: string; dtype: string; shape: number[]; count: number; begin: number; end: number };
 
-export function decodeSafetensors(bytes: Uint8Array): {
-  tensors: Record<string, Tensor>;
-  metadata: Record<string, string>;
-} {
+/** Options of decodeSafetensors. */
+export type DecodeOptions = {
+  /** Read I32 tensors into `ints`; without it an I32 tensor is an unsupported dtype. */
+  ints?: boolean;
+};
+
+/**
+ * The tensors and metadata of safetensors bytes, every claim of the header checked first.
+ * The overload without integer tensors is the last, so `ReturnType<typeof decodeSafetensors>`
+ * stays SafetensorsContents for the callers that predate I32.
+ */
+export function decodeSafetensors(bytes: Uint8Array, options: { ints: true }): SafetensorsContentsWithInts;
+export function decodeSafetensors(bytes: Uint8Array, options?: DecodeOptions): SafetensorsContents;
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  options: DecodeOptions = {},
+): SafetensorsContents | SafetensorsContentsWithInts {
+  const dtypes = options.ints ? DTYPE_BYTES_WITH_INTS : DTYPE_BYTES;
   if (bytes.length < 8) {
     throw new ModelFileError(`model file is too short: ${bytes.length} bytes, not even the 8-byte header length`);
   }
@@ -122,17 +170,19 @@ export function decodeSafetensors(bytes: Uint8Array): {
   const entries: Entry[] = [];
   for (const [name, value] of Object.entries(header)) {
     if (name === METADATA_KEY) readMetadata(value, metadata);
-    else entries.push(checkEntry(name, value, dataLength));
+    else entries.push(checkEntry(name, value, dataLength, dtypes));
   }
   checkCoverage(entries, dataLength);
 
   // Everything is now known to fit inside `bytes`: allocation sizes are bounded by the file.
   const tensors: Record<string, Tensor> = {};
+  const ints: Record<string, IntTensor> = {};
   for (const e of entries) {
-    const data = readElements(bytes, view, dataStart + e.begin, e.count, e.dtype);
-    defineOwn(tensors, e.name, { shape: e.shape, data });
+    if (e.dtype === 'I32') defineOwn(ints, e.name, { shape: e.shape, data: readInts(bytes, view, dataStart + e.begin, e.count) });
+    else defineOwn(tensors, e.name, { shape: e.shape, data: readElements(bytes, view, dataStart + e.begin, e.count, e.dtype) });
   }
-  return { tensors, metadata };
+  // Only asked-for fields, so a float-only result is exactly what it was before I32 existed.
+  return options.ints ? { tensors, ints, metadata } : { tensors, metadata };
 }
 
 function readMetadata(value: unknown, out: Record<string, string>): void {
@@ -145,14 +195,15 @@ function readMetadata(value: unknown, out: Record<string, string>): void {
   }
 }
 
-function checkEntry(name: string, value: unknown, dataLength: number): Entry {
+/** `dtypes`: bytes per element of each dtype the caller accepts. */
+function checkEntry(name: string, value: unknown, dataLength: number, dtypes: Record<string, number>): Entry {
   const where = `model file is corrupt: tensor ${JSON.stringify(name)}`;
   if (!isPlainObject(value)) throw new ModelFileError(`${where} is not described by an object`);
   for (const field of Object.keys(value)) {
     if (!ENTRY_FIELDS.has(field)) throw new ModelFileError(`${where} has an unexpected field ${JSON.stringify(field)}`);
   }
   const { dtype, shape, data_offsets: offsets } = value;
-  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
+  if (typeof dtype !== 'string' || !Object.hasOwn(dtypes, dtype)) {
     throw new ModelFileError(`unsupported dtype ${JSON.stringify(dtype) ?? 'undefined'} for tensor ${JSON.stringify(name)}`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -169,7 +220,7 @@ function checkEntry(name: string, value: unknown, dataLength: number): Entry {
   // Capped product: once it exceeds the data section it cannot match, and must not overflow.
   let count = 1;
   for (const d of shape as number[]) count = Math.min(count * d, dataLength + 1);
-  if (count * DTYPE_BYTES[dtype] !== end - begin) {
+  if (count * dtypes[dtype] !== end - begin) {
     throw new ModelFileError(
       `${where}: shape [${shape.join(', ')}] of ${dtype} does not match its ${end - begin} bytes of data`,
     );
@@ -213,6 +264,14 @@ function readElements(bytes: Uint8Array, view: DataView, start: number, count: n
     const bits = new Uint32Array(data.buffer);
     for (let i = 0; i < count; i++) bits[i] = view.getUint16(start + 2 * i, true) << 16;
   }
+  return data;
+}
+
+function readInts(bytes: Uint8Array, view: DataView, start: number, count: number): Int32Array {
+  const data = new Int32Array(count);
+  // A byte copy, as for F32: `start` need not be 4-aligned.
+  if (LITTLE_ENDIAN_HOST) new Uint8Array(data.buffer).set(bytes.subarray(start, start + count * 4));
+  else for (let i = 0; i < count; i++) data[i] = view.getInt32(start + 4 * i, true);
   return data;
 }
 

@@ -16,6 +16,8 @@ export interface SelectOptions {
   minOrder?: number;
   /** Node cap of the trie (ngram-counts.ts). */
   maxNodes?: number;
+  /** `train`'s model at maxOrder or above, if already made: it is not counted again. */
+  model?: KneserNey;
 }
 
 /**
@@ -27,8 +29,9 @@ export function selectOrder(train: ArrayLike<number>, valid: ArrayLike<number>, 
   const maxOrder = options.maxOrder ?? 10;
   const minOrder = Math.min(options.minOrder ?? 2, maxOrder);
   if (valid.length === 0) throw new RangeError('order selection needs some validation text');
-  const model = new KneserNey(countNgrams(train, vocabSize, { maxOrder, maxNodes: options.maxNodes }));
-  const scores = scoreOrders(model, valid, train);
+  if (options.model && options.model.maxOrder < maxOrder) throw new RangeError(`the model given has order ${options.model.maxOrder} < ${maxOrder}`);
+  const model = options.model ?? new KneserNey(countNgrams(train, vocabSize, { maxOrder, maxNodes: options.maxNodes }));
+  const scores = scoreOrders(model, valid, train).filter((s) => s.order <= maxOrder);
   let best = scores[minOrder - 1];
   for (const s of scores) if (s.order >= minOrder && s.natsPerChar < best.natsPerChar) best = s;
   return { order: best.order, scores };

@@ -10,10 +10,12 @@ export interface Evaluation {
 
 /**
  * Mean next-character loss of `model` over `ids`, read as `batch` streams from a zero state,
- * carrying state from window to window as in training. Forward only.
+ * carrying state from window to window as in training. Forward only. With `targetProbs`
+ * (length ids.length), also writes the probability the model gave each character it predicted,
+ * `targetProbs[i]` for `ids[i]`; positions it did not predict are left as they were.
  */
 export async function evaluate(model: CharModel, ids: ArrayLike<number>, batch: number, seqLen: number,
-  signal?: AbortSignal): Promise<Evaluation> {
+  signal?: AbortSignal, targetProbs?: Float64Array): Promise<Evaluation> {
   const shape = StreamBatches.fit(ids.length, batch, seqLen);
   if (!shape) return { loss: NaN, chars: 0 };
   const batches = new StreamBatches(ids, shape.batch, shape.seqLen);
@@ -25,10 +27,32 @@ export async function evaluate(model: CharModel, ids: ArrayLike<number>, batch: 
     signal?.throwIfAborted();
     batches.fill(s, model.k.heap, idsAt, targets);
     const logits = model.forward(shape.batch, shape.seqLen, state);
+    if (targetProbs) recordTargetProbs(model, batches, s, logits, ids, targetProbs);
     total += model.loss(shape.batch, shape.seqLen, logits, false);
     model.carry(shape.batch, shape.seqLen, state);
     // Let cancellation and other work in the event loop through between windows.
     if (s % 8 === 7) await new Promise((r) => setImmediate(r));
   }
   return { loss: total / batches.steps, chars: batches.steps * shape.batch * shape.seqLen };
+}
+
+/**
+ * Step `s`'s probabilities of the characters that came: its logits are `[seqLen, batch, V]`
+ * (time-major, as StreamBatches fills the ids), row (t, b) predicting the character at
+ * b*streamLength + s*seqLen + t + 1.
+ */
+function recordTargetProbs(model: CharModel, batches: StreamBatches, s: number, logits: number,
+  ids: ArrayLike<number>, out: Float64Array): void {
+  const heap = model.k.heap, V = model.config.vocabSize, { batch, seqLen, streamLength } = batches;
+  for (let t = 0; t < seqLen; t++) {
+    for (let b = 0; b < batch; b++) {
+      const row = logits + (t * batch + b) * V;
+      const at = b * streamLength + s * seqLen + t + 1;
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) max = Math.max(max, heap[row + v]);
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += Math.exp(heap[row + v] - max);
+      out[at] = Math.exp(heap[row + ids[at]] - max) / sum;
+    }
+  }
 }

@@ -26,6 +26,8 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Called (and awaited) on every new best validation loss, with the model holding those weights. */
   onBest?: (model: CharModel, info: CheckpointInfo) => Promise<void> | void;
+  /** Give `onBest` each validation text character's probability (CheckpointInfo.targetProbs). */
+  keepTargetProbs?: boolean;
 }
 
 export interface CheckpointInfo {
@@ -33,6 +35,13 @@ export interface CheckpointInfo {
   epoch: number;
   step: number;
   charsSeen: number;
+  /**
+   * With `keepTargetProbs`: per character of the validation text (the first maxValidChars of
+   * the held-out text), the probability the model gave it; NaN where it was not predicted (each
+   * stream's first character, the tails beyond whole windows). What a mixture's weights are
+   * fitted on.
+   */
+  targetProbs?: Float64Array;
 }
 
 export interface TrainResult {
@@ -121,11 +130,12 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
 
   const validate = async (epoch: number): Promise<void> => {
     validatedAt = step;
-    const { loss } = await evaluate(model, validIds, B, T, signal);
+    const targetProbs = opts.keepTargetProbs ? new Float64Array(validIds.length).fill(NaN) : undefined;
+    const { loss } = await evaluate(model, validIds, B, T, signal, targetProbs);
     const improved = Number.isFinite(loss) && (best === null || loss < best.validLoss);
     const sample = generate(model, vocab, prime, SAMPLE_CHARS, SAMPLE_STRATEGY, seededRandom(config.seed + step));
     if (improved) {
-      best = { validLoss: loss, epoch, step, charsSeen: step * B * T };
+      best = { validLoss: loss, epoch, step, charsSeen: step * B * T, targetProbs };
       bestValues = k.heap.slice(model.params.values, model.params.values + model.params.count) as Float32Array;
       sinceBest = 0;
       await opts.onBest?.(model, best);

@@ -1,0 +1,133 @@
+import type { Vocab } from '../data/vocab';
+import { countNgrams } from '../ngram/ngram-counts';
+import { KneserNey } from '../ngram/kneser-ney';
+import { NgramPredictor } from '../ngram/ngram-predictor';
+import { selectOrder } from '../ngram/select-order';
+import { DocumentCache } from './document-cache';
+import { fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from './mixture-weights';
+import { targetProbabilities } from './target-probabilities';
+import { mixtureBuckets } from './mixture-predictor';
+import type { WorkspaceMixture } from './workspace-mixture';
+
+/**
+ * Node cap of a workspace n-gram: it is loaded into the editor with the model, at 50-65 bytes
+ * a node in memory and 16 in the file, so 2 million nodes are ≤ 130 MB and a 32 MB file. A
+ * workspace of up to ~0.7 MB fits whole at order 10, ~2 MB at order 7; a larger one keeps the
+ * n-grams of its text's end (ngram-counts.ts).
+ */
+export const WORKSPACE_NGRAM_NODES = 2_000_000;
+/**
+ * The n-gram reads at most this many of the text's last characters: past ~2 MB a capped trie
+ * only counts what it already holds, and 8 M characters keep a 50 MB workspace's n-gram to
+ * seconds rather than minutes.
+ */
+export const WORKSPACE_NGRAM_CHARS = 8_000_000;
+/** The document caches' order (document-cache.ts): the one the weights are fitted with. */
+const CACHE_ORDER = 6;
+
+/**
+ * What fitting a workspace mixture needs besides the LSTM, made once per training run: the
+ * n-gram of the training text (order chosen on the validation text) and its and a document
+ * cache's probabilities of each validation character, then the n-gram of the whole text that
+ * is saved with the model.
+ */
+export interface MixtureBasis {
+  /** The n-gram of all the text (training and validation), at the chosen order. */
+  ngram: KneserNey;
+  order: number;
+  /** Per validation character: the training-text n-gram's and the cache's probabilities, and the bucket. */
+  targets: TargetProbabilities;
+  /** Whether the node cap stopped the n-gram from holding every n-gram of the text. */
+  capped: boolean;
+}
+
+export interface MixtureBasisInput {
+  trainIds: ArrayLike<number>;
+  /** The validation text, read as following `trainIds`. */
+  validIds: ArrayLike<number>;
+  vocabSize: number;
+  /** Positions in `validIds` where a file starts: the cache forgets there. */
+  validDocumentStarts: readonly number[];
+  maxNodes?: number;
+  maxOrder?: number;
+  /** The n-gram reads at most this many characters of the text's end; default WORKSPACE_NGRAM_CHARS. */
+  maxChars?: number;
+}
+
+/**
+ * Chooses the n-gram's order on the validation text, scores it there with a document cache beside
+ * it, and counts the whole text at that order. Measured here: ~2 s for 1 MB of text.
+ */
+export function mixtureBasis(input: MixtureBasisInput): MixtureBasis {
+  const { validIds, vocabSize } = input;
+  const maxNodes = input.maxNodes ?? WORKSPACE_NGRAM_NODES;
+  const maxOrder = input.maxOrder ?? 10;
+  const maxChars = input.maxChars ?? WORKSPACE_NGRAM_CHARS;
+  const trainIds = lastOf(input.trainIds, maxChars);
+  const trainCounts = countNgrams(trainIds, vocabSize, { maxOrder, maxNodes });
+  const onTrain = new KneserNey(trainCounts);
+  const { order } = selectOrder(trainIds, validIds, vocabSize, { maxOrder, maxNodes, model: onTrain });
+  const ngram = NgramPredictor.after(onTrain, order, tail(trainIds, order));
+  const targets = targetProbabilities([ngram, new DocumentCache(vocabSize, CACHE_ORDER)], validIds, 0, input.validDocumentStarts);
+  const all = concat(lastOf(trainIds, Math.max(0, maxChars - validIds.length)), lastOf(validIds, maxChars));
+  const counts = countNgrams(all, vocabSize, { maxOrder: order, maxNodes });
+  return { ngram: new KneserNey(counts), order, targets, capped: counts.capped };
+}
+
+/**
+ * mixtureBasis of a corpus split as training splits it (the validation text cut to
+ * `maxValidChars`, as the trainer cuts it, so the positions match the LSTM's), with the n-gram's
+ * validation loss alone, nats/char. `documentStarts`: where each file starts in the whole text.
+ */
+export function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: string }, documentStarts: readonly number[],
+  maxValidChars: number): MixtureBasis & { ngramValidLoss: number } {
+  const trainIds = vocab.encode(texts.train);
+  const validIds = vocab.encode(texts.valid).subarray(0, maxValidChars);
+  const validDocumentStarts = documentStarts.map((s) => s - trainIds.length).filter((s) => s >= 0 && s < validIds.length);
+  const basis = mixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts });
+  const ngramProbs = basis.targets.probs[0];
+  return { ...basis, ngramValidLoss: ngramProbs.reduce((nats, p) => nats - Math.log(p), 0) / ngramProbs.length };
+}
+
+/**
+ * The mixture for a checkpoint: weights over [LSTM, n-gram, cache] fitted by EM on the validation
+ * characters the LSTM predicted (`lstmProbs[i]` for validation character i, NaN where it did
+ * not), with each model's loss alone and mixed at those positions. The weights are few (three per
+ * bucket), so fitting and measuring on the same positions flatters the mixture very little.
+ */
+export function fitWorkspaceMixture(basis: MixtureBasis, lstmProbs: Float64Array): WorkspaceMixture {
+  const { targets } = basis;
+  const kept: number[] = [];
+  for (let i = 0; i < lstmProbs.length && i < targets.bucket.length; i++) if (lstmProbs[i] > 0) kept.push(i);
+  if (kept.length === 0) throw new RangeError('the LSTM predicted no validation character to fit a mixture on');
+  const at = (p: ArrayLike<number>) => Float64Array.from(kept, (i) => p[i]);
+  const fitOn: TargetProbabilities = {
+    probs: [at(lstmProbs), ...targets.probs.map(at)],
+    bucket: Int32Array.from(kept, (i) => targets.bucket[i]),
+  };
+  const weights = fitMixtureWeights(fitOn, mixtureBuckets(basis.order));
+  const alone = (k: number) => fitOn.probs[k].reduce((nats, p) => nats - Math.log(p), 0) / kept.length;
+  return {
+    ngram: basis.ngram, order: basis.order, weights, cacheOrder: CACHE_ORDER,
+    valid: { lstm: alone(0), ngram: alone(1), mixture: mixtureNatsPerChar(fitOn, weights), chars: kept.length },
+  };
+}
+
+/** The last `n` ids, a view where `ids` is a typed array. */
+function lastOf(ids: ArrayLike<number>, n: number): ArrayLike<number> {
+  if (ids.length <= n) return ids;
+  const typed = ids as Partial<Int32Array>;
+  return typeof typed.subarray === 'function' ? typed.subarray(ids.length - n) : tail(ids, n);
+}
+
+/** The last `n` ids. */
+function tail(ids: ArrayLike<number>, n: number): number[] {
+  return Array.prototype.slice.call(ids, Math.max(0, ids.length - n)) as number[];
+}
+
+function concat(a: ArrayLike<number>, b: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
