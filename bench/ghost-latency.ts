@@ -5,6 +5,9 @@ import { CompletionEngine } from '../src/completion';
 import { seededRandom } from '../src/core/sampling/random';
 import { PipelinedPrimer } from '../src/core/pipeline/pipelined-primer';
 import { MODEL_M } from './model-m';
+import { splitCorpus } from '../src/core/data/corpus';
+import { evaluate } from '../src/core/train/evaluate';
+import { corpusMixtureBasis, fitWorkspaceMixture } from '../src/core/mix/workspace-mixture-fit';
 
 export interface GhostLatency {
   /** Model-side milliseconds from a keystroke to 20 characters of ghost text, state cached. */
@@ -17,6 +20,9 @@ export interface GhostLatency {
    * median of 5 documents, after the typing.
    */
   first2000Ms: number;
+  /** p50 and p99 again with the model mixed with an n-gram of the text and the document's cache. */
+  mixtureP50: number;
+  mixtureP99: number;
 }
 
 /**
@@ -29,15 +35,8 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
   const primer = PipelinedPrimer.start(model);
   await primer?.ready;
   const engine = new CompletionEngine(model, vocab);
-  const start = 1000; // a document that already has some text above the cursor
-  const times: number[] = [];
-  for (let i = 0; i < keystrokes; i++) {
-    const offset = start + i;
-    const before = performance.now();
-    engine.complete({ docKey: 'bench', text: text.slice(0, offset), offset, strategy: { kind: 'greedy' },
-      maxChars: 20, stopAtEndOfLine: false });
-    if (i > 0) times.push(performance.now() - before); // the first request primes the document
-  }
+  const times = typingTimes(engine, text, keystrokes);
+  const mixed = typingTimes(new CompletionEngine(model, vocab, undefined, await mixtureOf(model, vocab, text)), text, keystrokes);
   const firsts: number[] = [];
   for (let d = 0; d < 5; d++) {
     const before = performance.now();
@@ -46,8 +45,31 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
     firsts.push(performance.now() - before);
   }
   await primer?.close();
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  const at = (t: number[], q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))];
   firsts.sort((a, b) => a - b);
-  return { p50: at(0.5), p99: at(0.99), keystrokes: times.length, first2000Ms: firsts[2] };
+  return { p50: at(times, 0.5), p99: at(times, 0.99), keystrokes: times.length, first2000Ms: firsts[2],
+    mixtureP50: at(mixed, 0.5), mixtureP99: at(mixed, 0.99) };
+}
+
+/** Milliseconds per keystroke of typing `text` from offset 1,000 on, sorted; the first (priming) request left out. */
+function typingTimes(engine: CompletionEngine, text: string, keystrokes: number): number[] {
+  const start = 1000; // a document that already has some text above the cursor
+  const times: number[] = [];
+  for (let i = 0; i < keystrokes; i++) {
+    const offset = start + i;
+    const before = performance.now();
+    engine.complete({ docKey: 'bench', text: text.slice(0, offset), offset, strategy: { kind: 'greedy' },
+      maxChars: 20, stopAtEndOfLine: false });
+    if (i > 0) times.push(performance.now() - before);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** The mixture a training run on `text` would save with `model` (weights fitted on 20,000 validation characters). */
+async function mixtureOf(model: CharModel, vocab: Vocab, text: string) {
+  const basis = corpusMixtureBasis(vocab, splitCorpus(text), [0], 20_000);
+  const validIds = vocab.encode(splitCorpus(text).valid).subarray(0, 20_000);
+  const probs = new Float64Array(validIds.length).fill(NaN);
+  await evaluate(model, validIds, 32, 100, undefined, probs);
+  return fitWorkspaceMixture(basis, probs);
 }

@@ -198,6 +198,8 @@ function inferenceFigures(infer: Awaited<ReturnType<typeof benchCharLstmInferenc
     ghost_ms_p50: round(ghost.p50, 2),
     ghost_ms_p99: round(ghost.p99, 2),
     ghost_first_2000_ms: round(ghost.first2000Ms, 1),
+    ghost_mixture_ms_p50: round(ghost.mixtureP50, 2),
+    ghost_mixture_ms_p99: round(ghost.mixtureP99, 2),
   };
 }
 

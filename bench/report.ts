@@ -21,6 +21,8 @@ interface Figures {
   ghost_ms_p50: number;
   ghost_ms_p99: number;
   ghost_first_2000_ms: number;
+  ghost_mixture_ms_p50: number;
+  ghost_mixture_ms_p99: number;
   peak_rss_mb: number;
   peak_rss_50mb_mb: number | null;
   rss_50mb_detail: unknown;
@@ -47,6 +49,8 @@ export function printTable(f: Figures): void {
     ['keystroke to 20 chars of ghost text, p50', `${f.ghost_ms_p50} ms`],
     ['keystroke to 20 chars of ghost text, p99', `${f.ghost_ms_p99} ms`],
     ['a document\'s first ghost text, 2,000 chars above', `${f.ghost_first_2000_ms} ms`],
+    ['the same 20 chars mixed with the workspace n-gram and the document cache, p50 / p99',
+      `${f.ghost_mixture_ms_p50} / ${f.ghost_mixture_ms_p99} ms`],
     ['peak RSS while training (char-lstm only)', `${f.peak_rss_mb} MB`],
     ['peak RSS, 50 MB workspace gathered + trained', fmt(f.peak_rss_50mb_mb, 'MB')],
     ...Object.entries(f.matmul_gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
