@@ -70,6 +70,30 @@ describe('train, info, sample, eval', () => {
     const json = JSON.parse(run('info', '--model', model, '--json').stdout);
     assert.equal(json.config.hidden, 32);
     assert.ok(json.training.steps > 0);
+    // Training saved the text's n-gram and the mixture weights with the model.
+    assert.match(r.stdout, /mixture\s+with a \d+-gram of [\d,]+ n-grams and the document's cache: \d\.\d{3} nats\/char on validation/);
+    assert.ok(json.mixture.ngram_order >= 2 && json.mixture.valid.mixture < json.mixture.valid.lstm, JSON.stringify(json.mixture));
+    const alone = path.join(dir, 'alone.safetensors');
+    assert.equal(run('train', corpus, '--out', alone, ...TINY, '--epochs', '1', '--validate-every', '10', '--no-mixture').code, 0);
+    assert.equal(JSON.parse(run('info', '--model', alone, '--json').stdout).mixture, undefined);
+  });
+
+  test('mix adds an n-gram and fitted weights to a model, keeping its weights', () => {
+    const alone = path.join(dir, 'alone-for-mix.safetensors');
+    assert.equal(run('train', corpus, '--out', alone, ...TINY, '--epochs', '1', '--validate-every', '10', '--no-mixture').code, 0);
+    const mixed = path.join(dir, 'mixed.safetensors');
+    const r = run('mix', '--model', alone, corpus, '--out', mixed, '--max-order', '4');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /n-gram order [234] .*validation loss on the last [\d,]+ chars: \d\.\d{3} nats\/char mixed/);
+    const before = JSON.parse(run('info', '--model', alone, '--json').stdout);
+    const after = JSON.parse(run('info', '--model', mixed, '--json').stdout);
+    assert.deepEqual(after.training, before.training, 'how the model was trained is kept');
+    assert.ok(after.mixture.ngram_order <= 4 && after.mixture.valid.mixture < after.mixture.valid.lstm, JSON.stringify(after.mixture));
+    const greedy = (m: string) => run('sample', '--model', m, '--prime', 'the quick', '--length', '40', '--strategy', 'greedy').stdout;
+    assert.equal(greedy(mixed), greedy(alone), 'the LSTM\'s weights are unchanged');
+    const tooShort = path.join(dir, 'short.txt');
+    writeFileSync(tooShort, 'ab');
+    assertOneLineFailure(run('mix', '--model', alone, tooShort, '--out', mixed), 1, /too short/);
   });
 
   test('greedy sampling is deterministic and echoes the prime', () => {

@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { addEvalCommand } from './eval-command';
 import { reportError } from './fail';
 import { addInfoCommand } from './info-command';
+import { addMixCommand } from './mix-command';
 import { addSampleCommand } from './sample-command';
 import { addTrainCommand } from './train-command';
 
@@ -20,11 +21,13 @@ Examples:
   char-lstm train notes/ --out notes.safetensors --epochs 5
   char-lstm sample --model notes.safetensors --prime "Dear " --length 300 --strategy topk --k 5
   char-lstm eval --model notes.safetensors more-notes/
-  char-lstm info --model notes.safetensors`);
+  char-lstm info --model notes.safetensors
+  char-lstm mix --model notes.safetensors notes/ --out notes-mixed.safetensors`);
   addTrainCommand(program);
   addSampleCommand(program);
   addEvalCommand(program);
   addInfoCommand(program);
+  addMixCommand(program);
   return program;
 }
 

@@ -80,11 +80,11 @@ export function mixtureBasis(input: MixtureBasisInput): MixtureBasis {
  * validation loss alone, nats/char. `documentStarts`: where each file starts in the whole text.
  */
 export function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: string }, documentStarts: readonly number[],
-  maxValidChars: number): MixtureBasis & { ngramValidLoss: number } {
+  maxValidChars: number, options: Pick<MixtureBasisInput, 'maxOrder' | 'maxNodes'> = {}): MixtureBasis & { ngramValidLoss: number } {
   const trainIds = vocab.encode(texts.train);
   const validIds = vocab.encode(texts.valid).subarray(0, maxValidChars);
   const validDocumentStarts = documentStarts.map((s) => s - trainIds.length).filter((s) => s >= 0 && s < validIds.length);
-  const basis = mixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts });
+  const basis = mixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts, ...options });
   const ngramProbs = basis.targets.probs[0];
   return { ...basis, ngramValidLoss: ngramProbs.reduce((nats, p) => nats - Math.log(p), 0) / ngramProbs.length };
 }
