@@ -4,7 +4,9 @@
 // Kneser-Ney n-gram trained on the same training text (order chosen on its last 10%), and their
 // mixture (weights cross-fitted on the held-out halves), in nats/char read as one stream, and the
 // completion figures of `char-lstm eval` (top-1, word match, characters saved); and the mixture with
-// a cache of the held-out document read so far; and the LSTM with dynamic evaluation (nats/char).
+// a cache of the held-out document read so far; and both again with the LSTM dynamically
+// evaluated (its weights adapted on the held-out text before each position, frozen in the ghost
+// text's rollout: src/core/dynamic/dynamic-reader.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,11 +15,12 @@ import type { Vocab } from '../src/core/data/vocab';
 import type { CharModel } from '../src/core/model/char-model';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { lstmMetrics, metricsJson, ngramBaseline } from '../src/cli/eval-measures';
+import { lstmMetrics, metricsJson, ngramBaseline, type NgramBaseline } from '../src/cli/eval-measures';
 import { mixtureMeasures, mixtureTargets } from '../src/cli/eval-mixture';
-import { crossFitMixture, mixtureBuckets, slicePositions } from '../src/core/mix';
-import type { CompletionMetrics } from '../src/core/eval/completion-metrics';
-import { DYNAMIC_DEFAULTS, evaluateDynamic } from '../src/core/dynamic';
+import { crossFitMixture, DocumentCache, mixtureBuckets, MixturePredictor, slicePositions, type CrossFit } from '../src/core/mix';
+import { completionMetrics, METRICS_DEFAULTS, sliceText, type CompletionMetrics } from '../src/core/eval/completion-metrics';
+import { NgramPredictor } from '../src/core/ngram/ngram-predictor';
+import { DYNAMIC_DEFAULTS, DynamicAdapter, DynamicReader, evaluateDynamic } from '../src/core/dynamic';
 import { run } from './quality';
 
 const ROOT = join(__dirname, '..');
@@ -84,25 +87,54 @@ async function measureSet(set: string, modelPath: string, train: string, test: s
   const [mixture, withCache] = mixtureMeasures(model, vocab, ngram, ids, starts, metricsChars, targets);
   const lstm = lstmMetrics(model, vocab, ids, metricsChars);
   // Dynamic evaluation with the default SGD settings (chosen on tuning parts of these same sets:
-  // bench/dynamic-eval.ts), nats/char only: its completion figures are not measured yet.
+  // bench/dynamic-eval.ts). Its one pass keeps the weights where each slice of the completion
+  // figures starts, so that those need only the steps within their slices.
   const dynamicTargets = new Float64Array(ids.length);
-  const dynamic = await evaluateDynamic(model, ids, { ...DYNAMIC_DEFAULTS.sgd, targets: dynamicTargets });
+  const adapter = new DynamicAdapter(model);
+  const slices = sliceText(ids.length, metricsChars, METRICS_DEFAULTS.sliceChars);
+  const dynamic = await evaluateDynamic(model, ids, { ...DYNAMIC_DEFAULTS.sgd, targets: dynamicTargets, adapter,
+    checkpointsAt: slices.map((s) => s.from) });
+  const reader = new DynamicReader(model, ids, DYNAMIC_DEFAULTS.sgd, { adapter, checkpoints: dynamic.checkpoints });
   // The mixture with the cache again, the LSTM's probabilities now the dynamically evaluated
   // ones, over the positions dynamic evaluation scores (1 … chars).
   const scored = slicePositions(targets, 1, dynamic.chars + 1);
   const withDynamic = crossFitMixture({ probs: [dynamicTargets.subarray(1, dynamic.chars + 1), ...scored.probs.slice(1)],
     bucket: scored.bucket }, mixtureBuckets(ngram.order));
+  const [lstmDynamic, mixDynamic] = dynamicMetrics(reader, vocab, ngram, ids, starts, metricsChars, withDynamic);
   return {
     set, trainChars: train.length, testChars: test.length, model: describe(model, vocab), ngramOrder: ngram.order,
     rows: {
       lstm: row(mixture.fit.modelNatsPerChar[0], lstm),
-      'lstm dynamic': row(dynamic.loss, null),
+      'lstm dynamic': row(dynamic.loss, lstmDynamic),
       ngram: row(mixture.fit.modelNatsPerChar[1], ngram.metrics),
       mixture: row(mixture.fit.natsPerChar, mixture.metrics),
       'mixture+cache': row(withCache.fit.natsPerChar, withCache.metrics),
-      'mix+cache dyn': row(withDynamic.natsPerChar, null),
+      'mix+cache dyn': row(withDynamic.natsPerChar, mixDynamic),
     },
   };
+}
+
+/**
+ * The completion figures of the dynamically evaluated LSTM, alone and in the mixture with the
+ * cache (as mixtureMeasures builds it, the weights `fit` cross-fitted on positions 1 … of `ids`).
+ */
+function dynamicMetrics(reader: DynamicReader, vocab: Vocab, ngram: NgramBaseline, ids: ArrayLike<number>, starts: number[],
+  maxChars: number, fit: CrossFit): [CompletionMetrics | null, CompletionMetrics | null] {
+  if (maxChars === 0 || ids.length === 0) return [null, null];
+  const options = { maxChars, revision: reader.revision };
+  const alone = completionMetrics(reader.start, ids, vocab, options);
+  // `fit` was fitted on positions 1 …: its position i is the text's i+1.
+  const mixed = completionMetrics((context, at) => new MixturePredictor([reader.start(context, at),
+    NgramPredictor.after(ngram.model, ngram.order, context), cacheAt(vocab.size, ids, at, starts)], fit.weightsFor(at - 1)),
+  ids, vocab, options);
+  return [alone, mixed];
+}
+
+/** A document cache that has read the document holding position `at` up to it (as src/cli/eval-mixture.ts's). */
+function cacheAt(vocabSize: number, ids: ArrayLike<number>, at: number, starts: readonly number[]): DocumentCache {
+  const cache = new DocumentCache(vocabSize);
+  for (let i = Math.max(0, ...starts.filter((s) => s <= at)); i < at; i++) cache.step(ids[i]);
+  return cache;
 }
 
 /** `eval --json`'s figures (null where not measured), to 4 digits. */

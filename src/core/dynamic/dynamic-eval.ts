@@ -59,6 +59,31 @@ export const DYNAMIC_DEFAULTS = {
   rms: { rule: 'rms', eta: 0.001, lambda: 0.002 },
 } as const satisfies Record<string, DynamicSettings>;
 
+/**
+ * Steps taken before the character at `at` is predicted: those on the segments of T whose
+ * characters, inputs and targets, all lie before it, floor((at-1)/T): evaluateDynamic scores
+ * ids[at] with the weights after this many steps.
+ */
+export function segmentsBefore(at: number, T: number): number {
+  return at <= 0 ? 0 : Math.floor((at - 1) / T);
+}
+
+/** T for a text of `length` ids: `segment`, or the whole text less one when it is shorter, as `evaluate` fits its window. */
+export function segmentFor(length: number, segment = DEFAULT_SEGMENT): number {
+  const T = Math.min(segment, length - 1);
+  if (!(Number.isInteger(T) && T >= 1)) throw new RangeError(`segment must be a whole number ≥ 1 (and the text 2 ids or more), got ${segment}`);
+  return T;
+}
+
+/** A DynamicAdapter as it stood after `segments` steps of T (`DynamicAdapter.save`), to resume from. */
+export interface DynamicCheckpoint {
+  segments: number;
+  segment: number;
+  /** The copy's parameter block `[params.count]` and the carried state `[stateSize]`. */
+  weights: Float32Array | Float64Array;
+  state: Float32Array | Float64Array;
+}
+
 export interface DynamicEvalOptions extends DynamicSettings {
   /** Filled, if given: `targets[i]` = the probability given to ids[i] (before the step on its segment), for every i scored. */
   targets?: Float64Array;
@@ -66,6 +91,8 @@ export interface DynamicEvalOptions extends DynamicSettings {
   segment?: number;
   /** A copy made before (for `model`), reused to spare the allocation; reset to `model`'s weights first. */
   adapter?: DynamicAdapter;
+  /** Positions: keep a checkpoint of the adapter as it stands to predict each (segmentsBefore), for DynamicReader. */
+  checkpointsAt?: readonly number[];
   signal?: AbortSignal;
 }
 
@@ -77,6 +104,8 @@ export interface DynamicEvaluation {
   segments: number;
   /** Each segment's mean loss (nats/char), scored before the step on it. */
   segmentLosses: Float64Array;
+  /** One per distinct step count of `checkpointsAt`, fewest steps first. */
+  checkpoints: DynamicCheckpoint[];
 }
 
 /** Per-weight statistics of training gradients for the `rms` rule. */
@@ -185,6 +214,24 @@ export class DynamicAdapter {
     }
   }
 
+  /** The copy's weights and carried state now, said to be after `segments` steps of `segment` (the caller counts). */
+  save(segments: number, segment: number): DynamicCheckpoint {
+    const { k, params, stateSize } = this.copy;
+    const heap = k.heap; // afresh: a forward pass may have grown the memory
+    return { segments, segment, weights: heap.slice(params.values, params.values + params.count),
+      state: heap.slice(this.state, this.state + stateSize) };
+  }
+
+  /** Back to a checkpoint `save` made on a copy of the same source (θ₀ stays the last `reset`'s). */
+  restore(checkpoint: DynamicCheckpoint): void {
+    const { k, params, stateSize } = this.copy;
+    if (checkpoint.weights.length !== params.count || checkpoint.state.length !== stateSize) {
+      throw new Error('the checkpoint is of another model');
+    }
+    k.heap.set(checkpoint.weights, params.values);
+    k.heap.set(checkpoint.state, this.state);
+  }
+
   /** The copy's weights now (the adapted ones), a copy of the parameter block. */
   weights(): Float32Array {
     const { k, params } = this.copy;
@@ -225,22 +272,24 @@ export async function evaluateDynamic(model: CharModel, ids: ArrayLike<number>,
   options: DynamicEvalOptions): Promise<DynamicEvaluation> {
   const adapter = options.adapter ?? new DynamicAdapter(model);
   if (adapter.source !== model) throw new Error('the adapter was made for another model');
-  if (ids.length < 2) return { loss: NaN, chars: 0, segments: 0, segmentLosses: new Float64Array(0) };
-  // As `evaluate` fits its window: a text shorter than a segment is one shorter segment.
-  const T = Math.min(options.segment ?? DEFAULT_SEGMENT, ids.length - 1);
-  if (!(Number.isInteger(T) && T >= 1)) throw new RangeError(`segment must be a whole number ≥ 1, got ${options.segment}`);
+  if (ids.length < 2) return { loss: NaN, chars: 0, segments: 0, segmentLosses: new Float64Array(0), checkpoints: [] };
+  const T = segmentFor(ids.length, options.segment);
   adapter.reset();
   const segments = Math.floor((ids.length - 1) / T);
   const segmentLosses = new Float64Array(segments);
+  const keep = new Set((options.checkpointsAt ?? []).map((at) => Math.min(segmentsBefore(at, T), segments)));
+  const checkpoints: DynamicCheckpoint[] = [];
   let total = 0;
   for (let s = 0; s < segments; s++) {
     options.signal?.throwIfAborted();
+    if (keep.has(s)) checkpoints.push(adapter.save(s, T));
     const loss = adapter.step(ids, s * T, T, options, options.targets);
     segmentLosses[s] = loss;
     total += loss;
     if (s % 8 === 7) await new Promise((r) => setImmediate(r));
   }
-  return { loss: total / segments, chars: segments * T, segments, segmentLosses };
+  if (keep.has(segments)) checkpoints.push(adapter.save(segments, T));
+  return { loss: total / segments, chars: segments * T, segments, segmentLosses, checkpoints };
 }
 
 /**

@@ -1,2 +1,5 @@
-export { DEFAULT_SEGMENT, DEFAULT_RMS_EPS, DYNAMIC_DEFAULTS, DynamicAdapter, evaluateDynamic, gradientStats } from './dynamic-eval';
-export type { DynamicEvalOptions, DynamicEvaluation, DynamicSettings, GradientStats } from './dynamic-eval';
+export {
+  DEFAULT_SEGMENT, DEFAULT_RMS_EPS, DYNAMIC_DEFAULTS, DynamicAdapter, evaluateDynamic, gradientStats, segmentFor, segmentsBefore,
+} from './dynamic-eval';
+export type { DynamicCheckpoint, DynamicEvalOptions, DynamicEvaluation, DynamicSettings, GradientStats } from './dynamic-eval';
+export { DynamicReader } from './dynamic-reader';

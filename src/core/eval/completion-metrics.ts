@@ -37,6 +37,11 @@ export interface MetricsOptions {
   contextChars?: number;
   /** Ghost text length, characters; default 40 (`charLstm.completion.maxChars`). */
   ghostChars?: number;
+  /**
+   * For predictors whose model changes as they read the text (DynamicReader's): a number that
+   * changes with the model, so that no ghost text rolled out before a change is shown after it.
+   */
+  revision?: () => number;
 }
 
 export interface CompletionMetrics {
@@ -59,7 +64,8 @@ export const METRICS_DEFAULTS = { maxChars: 5000, sliceChars: 1000, contextChars
 
 /**
  * Measures the predictor made by `start(context, at)`, which must have read `context` (the ids
- * just before position `at` of `ids`).
+ * just before position `at` of `ids`). Called once per slice, `at` increasing; each predictor
+ * made is stepped on the slice's text (`step`), the ghost texts being rolled out on its clones.
  */
 export function completionMetrics(start: (context: ArrayLike<number>, at: number) => CharPredictor,
   ids: ArrayLike<number>, vocab: Vocab, options: MetricsOptions = {}): CompletionMetrics {
@@ -71,7 +77,7 @@ export function completionMetrics(start: (context: ArrayLike<number>, at: number
   for (const { from, to } of slices) {
     const contextFrom = Math.max(0, from - o.contextChars);
     const context = from > 0 ? Array.prototype.slice.call(ids, contextFrom, from) as number[] : [lineEnd];
-    const ghost = new GreedyGhost(start(context, from), classes, o.ghostChars);
+    const ghost = new GreedyGhost(start(context, from), classes, o.ghostChars, o.revision);
     measureSlice(ghost, ids, from, to, classes, tally);
   }
   const { chars } = tally;

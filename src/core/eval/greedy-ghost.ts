@@ -17,6 +17,9 @@ export const GHOST_MAX_CHARS = 40;
  *   new rollout starts only where the text leaves it;
  * - the rollout is extended only as far as it is read (`at`), so a ghost text whose first word
  *   is already wrong costs a few model steps, not 40.
+ *
+ * When the reader's model changes as it reads (dynamic evaluation: DynamicReader), `revision`
+ * gives a number that changes with the model, and a rollout made before a change is dropped.
  */
 export class GreedyGhost {
   /** Greedy ids continuing the text read so far. */
@@ -24,14 +27,19 @@ export class GreedyGhost {
   /** `tail` has read the text and path[0, fed); fed is path.length or path.length - 1. */
   private fed = 0;
   private tail: CharPredictor | null = null;
+  /** `revision()` when the rollout was made. */
+  private seen: number | undefined;
 
   constructor(private readonly reader: CharPredictor, private readonly classes: CharClasses,
-    private readonly maxChars = GHOST_MAX_CHARS) {}
+    private readonly maxChars = GHOST_MAX_CHARS, private readonly revision?: () => number) {
+    this.seen = revision?.();
+  }
 
   /** Reads the text's next id. */
   advance(id: number): void {
     this.reader.step(id);
-    if (this.path.length > 0 && this.path[0] === id) {
+    const now = this.revision?.();
+    if (now === this.seen && this.path.length > 0 && this.path[0] === id) {
       this.path.shift();
       if (this.fed > 0) this.fed--;
       else this.tail?.step(id);
@@ -39,6 +47,7 @@ export class GreedyGhost {
       this.path = [];
       this.fed = 0;
       this.tail = null;
+      this.seen = now;
     }
   }
 
