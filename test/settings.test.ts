@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSettings } from '../src/extension/settings-parse';
+import { applyPlan, shapeIsFixed } from '../src/core/train/planned-settings';
+import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
 
 const from = (values: Record<string, unknown>) => parseSettings((key) => values[key]);
 
@@ -61,4 +63,34 @@ test('every setting package.json contributes is read, and the manifest declares 
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
   assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
   assert.match(manifest.capabilities.virtualWorkspaces.description, /Train on Workspace .* needs a folder on disk/);
+});
+
+test('training is sized to the workspace by default; the sized settings a user set (validly) are kept', () => {
+  assert.equal(from({}).training.planned, true);
+  assert.deepEqual(from({}).training.fixed, []);
+  assert.equal(from({ 'training.sizeToWorkspace': false }).training.planned, false);
+  // VS Code's get() also returns defaults: isSet says what the user wrote.
+  const written = { 'training.hidden': 512, 'training.dropout': 0.3, 'training.seqLen': 0, 'training.lr': 0.01 };
+  const s = parseSettings((key) => (written as Record<string, unknown>)[key] ?? (key === 'training.layers' ? 2 : undefined),
+    (key) => key in written);
+  assert.deepEqual(s.training.fixed, ['hidden', 'dropout'], 'layers is only a default; seqLen 0 is invalid; lr is not sized');
+  assert.equal(shapeIsFixed(s.training.fixed), true);
+  assert.equal(shapeIsFixed(['dropout', 'epochs']), false);
+});
+
+test('a plan replaces the sized settings except those the user fixed, and never the cell, batch or learning rate', () => {
+  const model = { cell: 'rnn' as const, embedding: 64, hidden: 512, layers: 2, dropout: 0.3 };
+  const config = { ...DEFAULT_TRAIN_CONFIG, batch: 16, lr: 0.01 };
+  const plan = {
+    model: { cell: 'lstm' as const, embedding: 32, hidden: 128, layers: 1, dropout: 0.1 },
+    config: { batch: 32, seqLen: 50, lr: 0.002, epochs: 40, validateEvery: 30, patience: 4 },
+  };
+  const chosen = applyPlan(model, config, plan, ['hidden', 'dropout']);
+  assert.deepEqual(chosen.model, { cell: 'rnn', embedding: 32, hidden: 512, layers: 1, dropout: 0.3 });
+  assert.equal(chosen.config.seqLen, 50);
+  assert.equal(chosen.config.epochs, 40);
+  assert.equal(chosen.config.validateEvery, 30);
+  assert.equal(chosen.config.patience, 4);
+  assert.equal(chosen.config.batch, 16);
+  assert.equal(chosen.config.lr, 0.01);
 });

@@ -7,6 +7,7 @@ import type { Strategy } from '../core/sampling/strategy';
 import type { ModelConfig } from '../core/model/config';
 import { DEFAULT_MODEL_CONFIG } from '../core/model/config';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
+import { PLANNED_SETTINGS, type PlannedSetting } from '../core/train/planned-settings';
 
 export interface Settings {
   enabled: boolean;
@@ -17,7 +18,11 @@ export interface Settings {
   stopAtEndOfLine: boolean;
   /** Milliseconds to wait after a keystroke before computing a completion. */
   debounceMs: number;
-  training: { model: Omit<ModelConfig, 'vocabSize'>; config: TrainConfig };
+  /**
+   * `planned`: whether a run sizes the training to the workspace (core/train/plan.ts); `fixed`:
+   * the sized settings the user set, which the plan leaves as they are.
+   */
+  training: { model: Omit<ModelConfig, 'vocabSize'>; config: TrainConfig; planned: boolean; fixed: PlannedSetting[] };
   /** `.gitignore` patterns training never reads (`charLstm.exclude`), besides `files.exclude`. */
   exclude: string[];
 }
@@ -28,7 +33,11 @@ export type RawSettings = (key: string) => unknown;
 /** Training defaults for the editor: a workspace should train in minutes, not hours. */
 const EDITOR_TRAINING = { maxMinutes: 10, epochs: 20 };
 
-export function parseSettings(raw: RawSettings): Settings {
+/**
+ * `isSet(key)`: whether the user set the value (in VS Code `get` also returns the defaults);
+ * by default, whether `raw` gives one.
+ */
+export function parseSettings(raw: RawSettings, isSet: (key: string) => boolean = (key) => raw(key) !== undefined): Settings {
   const num = (key: string, fallback: number, min: number, max: number, integer = false) => {
     const v = raw(key);
     return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v)) ? v : fallback;
@@ -47,7 +56,7 @@ export function parseSettings(raw: RawSettings): Settings {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
   };
   const t = DEFAULT_TRAIN_CONFIG, m = DEFAULT_MODEL_CONFIG;
-  return {
+  const settings: Settings = {
     enabled: bool('enabled', true),
     languages: strings('languages'),
     strategy,
@@ -73,7 +82,13 @@ export function parseSettings(raw: RawSettings): Settings {
         seed: num('training.seed', t.seed, 0, 2 ** 32, true),
         threads: num('training.threads', t.threads, 0, 64, true),
       },
+      planned: bool('training.sizeToWorkspace', true),
+      fixed: [],
     },
     exclude: strings('exclude'),
   };
+  // Set by the user, and valid (an invalid value fell back to the default, which a plan may replace).
+  const chosen: Record<string, unknown> = { ...settings.training.model, ...settings.training.config };
+  settings.training.fixed = PLANNED_SETTINGS.filter((key) => isSet(`training.${key}`) && raw(`training.${key}`) === chosen[key]);
+  return settings;
 }

@@ -25,7 +25,11 @@ export class SettingsWatcher implements vscode.Disposable {
 
   private static read(): Settings {
     const config = vscode.workspace.getConfiguration('charLstm');
-    return parseSettings((key) => config.get(key));
+    const isSet = (key: string) => {
+      const i = config.inspect(key);
+      return [i?.globalValue, i?.workspaceValue, i?.workspaceFolderValue].some((v) => v !== undefined);
+    };
+    return parseSettings((key) => config.get(key), isSet);
   }
 
   dispose(): void {

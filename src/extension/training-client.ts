@@ -5,12 +5,14 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { CorpusReport, FromWorker, MixtureReport, NgramReport, ToWorker, TrainRequest } from '../protocol/training';
+import type { CorpusReport, FromWorker, MixtureReport, NgramReport, PlanReport, ToWorker, TrainRequest } from '../protocol/training';
 import type { TrainEvent, EndEvent } from '../core/train/events';
 
 export interface RunHandlers {
   /** `skipped` is the one-line summary; `report` lists what was left out and the encodings read. */
   onCorpus?: (files: number, chars: number, skipped: string, report: CorpusReport) => void;
+  /** A planned run (TrainRequest.plan) chose its shape and settings. */
+  onPlan?: (plan: PlanReport) => void;
   /** The workspace n-gram is made (before the LSTM trains). */
   onNgram?: (report: NgramReport) => void;
   onEvent?: (event: TrainEvent) => void;
@@ -102,6 +104,7 @@ export class TrainingClient {
         run.handlers.onNgram?.({ order, validLoss, capped, ms });
         break;
       }
+      case 'plan': run.handlers.onPlan?.({ model: m.model, config: m.config, reasons: m.reasons }); break;
       case 'event': run.handlers.onEvent?.(m.event); break;
       case 'saved': run.handlers.onSaved?.(m.path, m.validLoss, m.mixture); break;
       case 'finished': this.settle((r) => r.resolve({ reason: m.reason, bestLoss: m.bestLoss })); break;

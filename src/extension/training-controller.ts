@@ -6,7 +6,7 @@ import type { SettingsWatcher } from './settings';
 import { StatusBar } from './status-bar';
 import type { TrainingClient, RunOutcome } from './training-client';
 import type { TrainRequest } from '../protocol/training';
-import { corpusLines, eventLine, ngramLine, savedLine } from './training-report';
+import { corpusLines, eventLine, ngramLine, planLines, savedLine } from './training-report';
 import type { RunKind } from '../protocol/panel';
 import type { RunHistoryStore } from './panel/run-history';
 import { type Settlement, WorkspaceModelFiles } from './workspace-model-files';
@@ -98,8 +98,9 @@ export class TrainingController implements vscode.Disposable {
     let rescued = '';
     await this.framed('lstm', 'training', () => rescued || ` ${this.keeping()}`, async (run) => {
       await this.files.prepare(this.files.candidate);
-      const { model, config } = this.settings.current.training;
-      const request: TrainRequest = { folders, exclude: this.exclude(), model, config, outPath: this.files.candidate };
+      const { model, config, planned, fixed } = this.settings.current.training;
+      const request: TrainRequest = { folders, exclude: this.exclude(), model, config, outPath: this.files.candidate,
+        ...(planned ? { plan: { fixed } } : {}) };
       this.lastLstm = { request: { ...request }, bestLoss: null };
       this.log.info(`Train on Workspace: ${folders.join(', ')}`);
       run.id = this.history.start(model.cell === 'rnn' ? 'rnn' : 'lstm', folderNames(folders));
@@ -195,6 +196,11 @@ export class TrainingController implements vscode.Disposable {
             for (const line of corpusLines(n, chars, skipped, report)) this.log.info(line);
             this.history.corpus(runId, `${n} files, ${chars.toLocaleString('en')} chars`);
             progress.report({ message: `training on ${n} files (${chars.toLocaleString('en')} chars; ${skipped})` });
+          },
+          onPlan: (plan) => {
+            for (const line of planLines(plan)) this.log.info(line);
+            // The comparison with the vanilla RNN trains what this run chose.
+            if (this.lastLstm) this.lastLstm.request = { ...this.lastLstm.request, model: plan.model, config: plan.config, plan: undefined };
           },
           onNgram: (r) => this.log.info(ngramLine(r)),
           onSaved: (_path, _loss, mixture) => this.log.info(savedLine(mixture)),

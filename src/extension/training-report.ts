@@ -3,7 +3,7 @@
  * out, its start, validations and end (steps only move the status bar). No vscode import.
  */
 import type { TrainEvent } from '../core/train/events';
-import type { CorpusReport, MixtureReport, NgramReport } from '../protocol/training';
+import type { CorpusReport, MixtureReport, NgramReport, PlanReport } from '../protocol/training';
 
 /** What was read, what was not read and why, and what was not read as UTF-8. */
 export function corpusLines(files: number, chars: number, skipped: string, report: CorpusReport): string[] {
@@ -37,4 +37,11 @@ export function ngramLine(r: NgramReport): string {
 export function savedLine(m: MixtureReport): string {
   return `saved: validation loss ${m.mixture.toFixed(3)} nats/char mixed `
     + `(LSTM ${m.lstm.toFixed(3)}, n-gram ${m.ngram.toFixed(3)}, with the open document's cache)`;
+}
+
+/** What a run sized to the workspace chose, and why. */
+export function planLines({ model: m, config: c, reasons }: PlanReport): string[] {
+  return [`sized to the workspace: ${m.layers}x ${m.cell.toUpperCase()} ${m.hidden}, embedding ${m.embedding}, dropout ${m.dropout}, `
+    + `sequence length ${c.seqLen}, at most ${c.epochs} epochs, validation every ${c.validateEvery} steps, stop after ${c.patience} without progress`,
+  ...reasons.map((r) => `  ${r}`)];
 }

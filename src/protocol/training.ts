@@ -7,6 +7,7 @@ import type { ExcludeRules } from '../core/data/corpus';
 import type { ModelConfig } from '../core/model/config';
 import type { TrainConfig } from '../core/train/config';
 import type { EndEvent, TrainEvent } from '../core/train/events';
+import type { PlannedSetting } from '../core/train/planned-settings';
 
 export interface TrainRequest {
   /** Folders to learn from (the workspace folders). */
@@ -18,6 +19,11 @@ export interface TrainRequest {
   exclude: ExcludeRules[];
   model: Omit<ModelConfig, 'vocabSize'>;
   config: TrainConfig;
+  /**
+   * Size the training to the workspace (core/train/plan.ts) after reading it: the planned
+   * settings replace `model`'s and `config`'s, except the `fixed` ones (set by the user).
+   */
+  plan?: { fixed: readonly PlannedSetting[] };
   /** Where each new best checkpoint is saved, atomically. */
   outPath: string;
 }
@@ -56,6 +62,13 @@ export interface NgramReport {
   ms: number;
 }
 
+/** What a planned run chose (TrainRequest.plan), and why: one sentence a reason. */
+export interface PlanReport {
+  model: Omit<ModelConfig, 'vocabSize'>;
+  config: TrainConfig;
+  reasons: string[];
+}
+
 /** Validation nats/char of a checkpoint's parts at the same positions: what completes. */
 export interface MixtureReport {
   lstm: number;
@@ -67,6 +80,7 @@ export interface MixtureReport {
 export type FromWorker =
   | ({ type: 'corpus'; id: number; files: number; chars: number; skipped: string } & CorpusReport)
   | ({ type: 'ngram'; id: number } & NgramReport)
+  | ({ type: 'plan'; id: number } & PlanReport)
   | { type: 'event'; id: number; event: TrainEvent }
   | { type: 'saved'; id: number; path: string; validLoss: number; mixture: MixtureReport }
   | { type: 'finished'; id: number; reason: EndEvent['reason']; bestLoss: number | null }

@@ -15,6 +15,9 @@ import { saveModel } from '../core/model/model-file';
 import { describeWriteError } from '../core/model/file-io';
 import { train } from '../core/train/trainer';
 import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
+import { planTraining } from '../core/train/plan';
+import { probeSpeed } from '../core/train/speed-probe';
+import { applyPlan, shapeIsFixed } from '../core/train/planned-settings';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
 
 const port = parentPort;
@@ -65,9 +68,13 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars);
   post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - started });
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
+  const { model, config } = request.plan
+    ? await sizeToWorkspace(id, request, vocab, [...texts.train].length, Math.min(basis.targets.bucket.length, request.config.maxValidChars), signal)
+    : request;
+  if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   let lastStep = 0;
   const training = train({
-    kernels: createKernels(), vocab, ...texts, model: request.model, config: request.config, signal, keepTargetProbs: true,
+    kernels: createKernels(), vocab, ...texts, model, config, signal, keepTargetProbs: true,
     onEvent: (event) => {
       if (event.kind === 'step') {
         const now = Date.now();
@@ -96,6 +103,25 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   corpus = texts = null;
   const result = await training;
   post({ type: 'finished', id, reason: result.end.reason, bestLoss: result.end.bestLoss });
+}
+
+/**
+ * The shape and settings planned for this workspace's size and this machine's speed (a second
+ * of real training per shape considered), with the user's own settings kept; reported with why.
+ */
+async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, trainChars: number, validChars: number,
+  signal: AbortSignal): Promise<Pick<TrainRequest, 'model' | 'config'>> {
+  const fixed = request.plan?.fixed ?? [];
+  const { config } = request;
+  const plan = await planTraining({
+    trainChars, validChars, minutes: config.maxMinutes, vocabSize: vocab.size, batch: config.batch,
+    shapes: shapeIsFixed(fixed) ? [request.model] : undefined,
+    speed: (shape) => probeSpeed(shape, { threads: config.threads, signal }),
+  });
+  const chosen = applyPlan(request.model, config, plan, fixed);
+  const kept = fixed.length > 0 ? [`Kept from your settings: ${fixed.map((k) => `${k} ${String({ ...chosen.model, ...chosen.config }[k])}`).join(', ')}.`] : [];
+  post({ type: 'plan', id, ...chosen, reasons: [...plan.reasons, ...kept] });
+  return chosen;
 }
 
 /**
