@@ -97,8 +97,8 @@ test('fast typing: every ghost text seen continues the line as it then was, and 
 
     // The greedy completion of every prefix of LINE (one engine typing along: its cached states
     // give a fresh engine's completions, see completion-bad-input.test.ts).
-    const { model, vocab } = await loadModel(defaultModel(vs), createKernels());
-    const engine = new CompletionEngine(model, vocab);
+    const { model, vocab, mixture } = await loadModel(defaultModel(vs), createKernels());
+    const engine = new CompletionEngine(model, vocab, undefined, mixture ?? null);
     const greedy = Array.from({ length: LINE.length + 1 }, (_, k) => engine.complete({
       docKey: 'typing', text: base + LINE.slice(0, k), offset: base.length + k, strategy: { kind: 'greedy' },
       maxChars: 40, stopAtEndOfLine: true,

@@ -235,8 +235,8 @@ async function completeAtEnd(modelPath: string, modelLabel: string): Promise<voi
 async function expectedCompletion(modelPath: string, text: string): Promise<string> {
   const config = vscode.workspace.getConfiguration('charLstm');
   assert.equal(config.get('sampling.strategy'), 'greedy', 'charLstm.sampling.strategy is greedy (run.ts sets it)');
-  const { model, vocab } = await loadModel(modelPath, createKernels());
-  const result = new CompletionEngine(model, vocab).complete({
+  const { model, vocab, mixture } = await loadModel(modelPath, createKernels());
+  const result = new CompletionEngine(model, vocab, undefined, mixture ?? null).complete({
     docKey: 'electron-suite', text, offset: text.length, strategy: { kind: 'greedy' },
     maxChars: config.get<number>('completion.maxChars') ?? 40,
     stopAtEndOfLine: config.get<boolean>('completion.stopAtEndOfLine') ?? true,
