@@ -1,7 +1,9 @@
 // `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>] [-- --only inference [--model <file>]]
-// [-- --only completion] [-- --source-minutes 10]`: char-lstm against PyTorch and tfjs-layers on model M,
-// and what completions are worth against a Kneser-Ney n-gram, in one run. Each measurement lives
-// in its own file beside this one.
+// [-- --only completion] [-- --source-minutes 10]
+// [-- --only sizing [--minutes 10] [--sizes 20k,200k,2M,20M] [--compare]]`: char-lstm against PyTorch
+// and tfjs-layers on model M, and what completions are worth against a Kneser-Ney n-gram, in one
+// run; or only training sized to the text (sizing.ts). Each measurement lives in its own file
+// beside this one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -20,6 +22,7 @@ import { measureRss50mb, RSS_CHILD_FLAG, rssChild } from './rss-50mb';
 import { charLstmQuality, pytorchQuality } from './quality';
 import { printTable } from './report';
 import { completionTable, printCompletionTable } from './completion-table';
+import { benchSizing, parseSize, printSizingTable } from './sizing';
 
 const opts = new Command()
   .option('--json', 'print one JSON object instead of a table')
@@ -28,15 +31,18 @@ const opts = new Command()
   .option('--quality <minutes>', 'instead: train char-lstm (CLI) and PyTorch for this many minutes each, compare validation losses')
   .option('--validate-every <steps>', 'with --quality: validate every this many steps (both)', '100')
   .option('--pytorch-threads <n>', 'with --quality: PyTorch\'s threads', '2')
-  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion']))
+  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion', 'sizing']))
   .option('--source-minutes <n>', 'minutes the completion figures\' model trains on this project\'s source (--quick: 2)')
   .option('--metrics-chars <n>', 'characters the completion figures are measured on per set', '5000')
   .option('--model <file>', 'with --only inference: measure this model file instead of a fresh model M')
+  .option('--minutes <n>', 'with --only sizing: the training budget per run, probing included', '10')
+  .option('--sizes <list>', 'with --only sizing: corpus sizes in characters', '20k,200k,2M,20M')
+  .option('--compare', 'with --only sizing: also train model M with the default settings for the same budget')
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
-    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion'; model?: string;
-    sourceMinutes?: string; metricsChars: string }>();
+    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing'; model?: string;
+    sourceMinutes?: string; metricsChars: string; minutes: string; sizes: string; compare?: boolean }>();
 
 const log = (line: string) => { if (!opts.json) console.error(line); };
 
@@ -158,6 +164,15 @@ async function inferenceOnly(): Promise<void> {
   for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(28)}  ${value}`);
 }
 
+/** --only sizing: planned training at several corpus sizes (bench/sizing.ts). */
+async function sizingOnly(): Promise<void> {
+  const minutes = Number(opts.minutes);
+  const rows = await benchSizing({ sizes: opts.sizes.split(',').map(parseSize), minutes, compare: opts.compare === true,
+    threads: 0 }, log);
+  if (opts.json) return console.log(JSON.stringify({ minutes, sizing: rows }));
+  printSizingTable(rows, minutes);
+}
+
 /** --quality: the two runs one after the other, so neither slows the other. */
 async function quality(): Promise<void> {
   const minutes = Number(opts.quality), every = Number(opts.validateEvery);
@@ -214,7 +229,7 @@ function round(x: number, digits = 0): number {
 
 const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!)
   : opts.quality !== undefined ? quality : opts.only === 'inference' ? inferenceOnly
-    : opts.only === 'completion' ? completionOnly : bench;
+    : opts.only === 'completion' ? completionOnly : opts.only === 'sizing' ? sizingOnly : bench;
 run().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import type { PlanReport } from '../src/protocol/training';
+import { MAX_PARAMS_PER_CHAR } from '../src/core/train/plan';
 import { tinyRequest, trainingClients, workspaceIn } from './worker-runs';
 
 const client = trainingClients();
@@ -34,5 +35,6 @@ test('a sized run reports its plan with reasons, trains that shape, and keeps th
   const saved = await loadModel(out, createKernels());
   const { vocabSize: _, ...shape } = saved.model.config;
   assert.deepEqual(shape, model, 'the model trained is the one planned');
-  assert.ok(saved.model.params.trainable <= 2 * chars || model.hidden === 64, `${saved.model.params.trainable} parameters for ${chars} chars`);
+  assert.ok(saved.model.params.trainable <= MAX_PARAMS_PER_CHAR * chars || model.hidden === 64,
+    `${saved.model.params.trainable} parameters for ${chars} chars`);
 });

@@ -2,16 +2,16 @@
  * Training defaults sized to the text and the time budget: the model shape, dropout, sequence
  * length, epoch count and validation rhythm, and why, one user-facing sentence per choice.
  *
- * The rule: the largest shape of a small ladder within two limits, each in characters per
- * parameter (P parameters, N characters of training text):
- * - text: P ≤ MAX_PARAMS_PER_CHAR · N. A larger model gains next to nothing on a small text
- *   (it memorises instead) and costs more on every keystroke; dropout and early stopping, set
- *   here too, keep the one chosen from memorising.
- * - time: the characters the budget lets the shape train on (its measured speed, less a margin,
- *   times the budget less validation) ≥ CHARS_SEEN_PER_PARAM · P. A larger model would end the
- *   budget far from its best; fewer than one epoch is fine.
- * Both limits only ever admit more shapes for a larger text or a longer budget, so a larger
- * text never gets a smaller model. The constants come from runs of bench/sizing.ts.
+ * The rule: the largest shape of a small ladder that comes near its best validation loss within
+ * the budget. A shape of P parameters on N characters of training text gets there after about
+ *     needed = min(CHARS_PER_PARAM · P, EPOCHS_TO_BEST · N)    characters of training:
+ * on a large text the model has to take in enough characters; on a small one the passes over
+ * the text run out first (then dropout and early stopping keep it from memorising). The budget
+ * gives it its measured speed, less a margin, times the time validation leaves. A text limit,
+ * P ≤ MAX_PARAMS_PER_CHAR · N, keeps a tiny text from a model that would only memorise it and
+ * cost more on every keystroke. So a small text gets a model as large as its passes allow, and
+ * past a few hundred kB the budget decides: on two cores in 10 minutes a smaller, faster model
+ * ends lower than a larger one still falling. The constants come from bench/sizing.ts runs.
  */
 import type { ModelConfig } from '../model/config';
 import { CharModel } from '../model/char-model';
@@ -31,17 +31,38 @@ export const SHAPE_LADDER: readonly Shape[] = [
   { cell: 'lstm', embedding: 64, hidden: 512, layers: 2, dropout: 0 },
 ];
 
-/** Time limit: characters a shape must be able to train on per parameter within the budget. */
-export const CHARS_SEEN_PER_PARAM = 15;
-/** Text limit: parameters per character of training text, at most. */
+/**
+ * Characters per parameter after which a larger shape would have done better (large texts).
+ * Measured on 20 MB of TypeScript, two cores: in 3 minutes 1×128 (~160 chars per parameter)
+ * ended at 1.27 nats/char, 2×128 (~30) at 1.38, 2×192 (~7) at 1.40, 2×256 (~2) at 1.42; in 10
+ * minutes 1×128 and 2×128 (~100) end within 0.02 of each other. Per character the larger
+ * shapes learn faster; per second the smaller ones do, until about this many per parameter.
+ */
+export const CHARS_PER_PARAM = 60;
+/**
+ * Passes over a small text a shape needs to come near its best. In 3 minutes on 200 kB of
+ * Shakespeare 2×192 after 12 epochs (1.68 nats/char, still falling) beat 2×128 at its best after
+ * 21 (1.71); on 200 kB of code model M after 13 (1.35) beat 1×128's best after 58 (1.41). Tiny
+ * texts take longer (20 kB: 27 to 48 epochs), but there the text limit decides.
+ */
+export const EPOCHS_TO_BEST = 15;
+/**
+ * Text limit, parameters per character of training text. On 20 kB of Shakespeare 2×256
+ * (48 per character, dropout 0.3) ended 0.03 nats/char below 1×128 (5): not worth a model that
+ * costs nine times as much on every keystroke.
+ */
 export const MAX_PARAMS_PER_CHAR = 10;
-/** The share of the measured speed counted on: the machine's other work slows training down. */
-const SPEED_MARGIN = 0.8;
-/** Dropout by parameters per character of text, when the budget passes over it many times. */
+/** The share of the probed speed counted on: runs here trained at 0.85 to 1.4 times it, as other work came and went. */
+const SPEED_MARGIN = 0.9;
+/**
+ * Dropout by parameters per character of text, when the run passes over it many times. On 20 kB
+ * of Shakespeare 1×128 (5 per character) did as well without dropout as with 0.2, 2×128 (12)
+ * better with 0.2 than 0.4; on 200 kB 2×256 (5) learned faster per character with 0.2 than 0.4.
+ */
 const DROPOUT_BY_PARAMS_PER_CHAR: readonly { atLeast: number; dropout: number }[] = [
-  { atLeast: 5, dropout: 0.3 },
-  { atLeast: 1, dropout: 0.2 },
-  { atLeast: 0.2, dropout: 0.1 },
+  { atLeast: 20, dropout: 0.3 },
+  { atLeast: 3, dropout: 0.2 },
+  { atLeast: 0.5, dropout: 0.1 },
 ];
 /** Fewer passes than this see each character too rarely to memorise it: no dropout. */
 const DROPOUT_FROM_EPOCHS = 3;
@@ -84,8 +105,10 @@ export interface TrainingPlan {
 export interface Estimate {
   parameters: number;
   speed: Speed;
-  /** Characters the budget lets it train on (Infinity: no limit), and passes over the text that makes. */
+  /** Characters it needs to come near its best, and those the budget lets it train on (Infinity: no limit). */
+  charsNeeded: number;
   charsInBudget: number;
+  /** Passes over the text the budget makes. */
   epochs: number;
   /** Seconds of one validation, and of training between two. */
   validationSec: number;
@@ -112,6 +135,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
   };
 
   // The text limit needs no probe; the time limit, by bisection, three probes rather than seven.
+  // (Bisection takes the time limit as monotonic: a slower, larger shape never needs fewer characters.)
   let hi = 0;
   while (hi + 1 < ladder.length && params(ladder[hi + 1]) <= MAX_PARAMS_PER_CHAR * N) hi++;
   const textLimited = hi + 1 < ladder.length ? ladder[hi + 1] : null;
@@ -120,7 +144,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     const e = await estimateOf(ladder[mid]);
-    if (e.charsInBudget >= CHARS_SEEN_PER_PARAM * e.parameters) lo = mid;
+    if (e.charsInBudget >= e.charsNeeded) lo = mid;
     else {
       hi = mid - 1;
       timeLimited = { shape: ladder[mid], estimate: e };
@@ -130,35 +154,38 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
   const e = await estimateOf(shape);
 
   const paramsPerChar = e.parameters / N;
-  const dropout = e.epochs < DROPOUT_FROM_EPOCHS ? 0
+  // Passes over the text until early stopping (small texts) or the budget's end: what risks memorising.
+  const passes = Math.min(e.charsInBudget, EPOCHS_TO_BEST * N) / N;
+  const dropout = passes < DROPOUT_FROM_EPOCHS ? 0
     : DROPOUT_BY_PARAMS_PER_CHAR.find((d) => paramsPerChar >= d.atLeast)?.dropout ?? 0;
   const stepsPerEpoch = Math.max(1, Math.floor(N / (batch * seqLen)));
   const trainRate = e.speed.train * SPEED_MARGIN;
-  const validateEvery = Math.max(1, Math.round(e.validateEverySec * trainRate / (batch * seqLen)));
-  // Enough epochs that the time limit or early stopping ends the run; without a limit, the characters it needs.
-  const epochs = Number.isFinite(e.epochs) ? 1.5 * e.epochs : 1.5 * CHARS_SEEN_PER_PARAM * e.parameters / N;
+  // The trainer validates at every epoch's end anyway: more steps than an epoch means once per epoch.
+  const validateEvery = Math.max(1, Math.min(stepsPerEpoch, Math.round(e.validateEverySec * trainRate / (batch * seqLen))));
+  // Enough epochs that the time limit or early stopping ends the run; without a limit, twice what it needs.
+  const epochs = Number.isFinite(e.charsInBudget) ? 1.5 * e.epochs : 2 * e.charsNeeded / N;
 
   const reasons = [`${formatCount(N)} chars to train on and ${Number.isFinite(budgetSec)
     ? `a ${formatMinutes(input.minutes)} budget` : 'no time limit'}: ${describeShape(shape)} (embedding ${shape.embedding}, `
-    + `${formatCount(e.parameters)} parameters) trains at ~${formatCount(e.speed.train)} chars/s here and `
-    + (Number.isFinite(e.charsInBudget) ? `sees ~${formatCount(e.charsInBudget)} chars (${formatEpochs(e.epochs)}) in the budget, `
-      + `${formatRatio(e.charsInBudget / e.parameters)} per parameter.` : 'has all the time it needs.')];
+    + `${formatCount(e.parameters)} parameters) trains at ~${formatCount(e.speed.train)} chars/s here`
+    + (Number.isFinite(e.charsInBudget) ? ` and sees ~${formatCount(e.charsInBudget)} chars (${formatEpochs(e.epochs)}) in the budget` : '')
+    + `; it needs ~${formatCount(e.charsNeeded)} to come near its best (${describeNeed(e)}).`];
   if (ladder.length === 1) reasons.push('The shape is the one in your settings.');
   else if (timeLimited) {
     const t = timeLimited.estimate;
-    reasons.push(`${describeShape(timeLimited.shape)} (${formatCount(t.parameters)} parameters, ~${formatCount(t.speed.train)} chars/s) `
-      + `would see only ${formatRatio(t.charsInBudget / t.parameters)} chars per parameter; it needs ${CHARS_SEEN_PER_PARAM} to come near its best.`);
+    reasons.push(`${describeShape(timeLimited.shape)} (${formatCount(t.parameters)} parameters) trains at ~${formatCount(t.speed.train)} chars/s: `
+      + `it would need ~${formatCount(t.charsNeeded)} chars (${describeNeed(t)}) and the budget gives it ~${formatCount(t.charsInBudget)}.`);
   } else if (textLimited && lo === hi) {
-    reasons.push(`${describeShape(textLimited)} (${formatCount(params(textLimited))} parameters) would be more than `
+    reasons.push(`${describeShape(textLimited)} (${formatCount(params(textLimited))} parameters) would have more than `
       + `${MAX_PARAMS_PER_CHAR} per character of text: larger models only memorise a text this short.`);
   }
-  if (lo === 0 && e.charsInBudget < CHARS_SEEN_PER_PARAM * e.parameters && ladder.length > 1) {
-    reasons.push(`Even the smallest model sees fewer than ${CHARS_SEEN_PER_PARAM} chars per parameter: a longer budget would help.`);
+  if (lo === 0 && e.charsInBudget < e.charsNeeded && ladder.length > 1) {
+    reasons.push('Even the smallest model needs more time than that to come near its best: a longer budget would help.');
   }
   reasons.push(dropout > 0
-    ? `Dropout ${dropout}: ${formatEpochs(e.epochs)} over a text with ${formatRatio(paramsPerChar)} parameters per character would memorise it.`
-    : e.epochs < DROPOUT_FROM_EPOCHS
-      ? `No dropout: ${formatEpochs(e.epochs)} see each character too few times to memorise it.`
+    ? `Dropout ${dropout}: ${formatEpochs(passes)} over a text with ${formatRatio(paramsPerChar)} parameters per character would memorise it.`
+    : passes < DROPOUT_FROM_EPOCHS
+      ? `No dropout: ${passes < 1 ? `the run reads ${formatEpochs(passes)}, each character once at most` : `${formatEpochs(passes)} read each character too few times`}, too little to memorise it.`
       : `No dropout: the model is small for the text (${formatRatio(paramsPerChar)} parameters per character).`);
   reasons.push((validateEvery >= stepsPerEpoch
     ? `Validation after every epoch (~${formatSeconds(N / trainRate)} of training)`
@@ -184,16 +211,21 @@ function estimate(parameters: number, speed: Speed, o: { N: number; validChars: 
   const trainRate = speed.train * SPEED_MARGIN;
   const validationSec = o.validChars / speed.evaluate;
   // Often enough for early stopping to act, rarely enough that validating stays a small share.
-  const spread = (Number.isFinite(o.budgetSec) ? o.budgetSec : CHARS_SEEN_PER_PARAM * parameters / trainRate) / VALIDATIONS_PER_BUDGET;
+  const charsNeeded = Math.min(CHARS_PER_PARAM * parameters, EPOCHS_TO_BEST * o.N);
+  const spread = (Number.isFinite(o.budgetSec) ? o.budgetSec : charsNeeded / trainRate) / VALIDATIONS_PER_BUDGET;
   const validateEverySec = Math.max(spread, validationSec * (1 - MAX_VALIDATION_SHARE) / MAX_VALIDATION_SHARE);
   // Validation's largest share, not its estimate: then a longer text (more to validate) never raises the count.
   const charsInBudget = trainRate * o.budgetSec * (1 - MAX_VALIDATION_SHARE);
-  return { parameters, speed, charsInBudget, epochs: charsInBudget / o.N, validationSec, validateEverySec };
+  return { parameters, speed, charsNeeded, charsInBudget, epochs: charsInBudget / o.N, validationSec, validateEverySec };
 }
 
 /** Trainable parameters of `shape` over a vocabulary of `vocabSize` ids. */
 export function countParams(shape: Shape, vocabSize: number): number {
   return CharModel.specs({ ...shape, vocabSize }).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+function describeNeed(e: Estimate): string {
+  return e.charsNeeded < CHARS_PER_PARAM * e.parameters ? `${EPOCHS_TO_BEST} passes over the text` : `${CHARS_PER_PARAM} per parameter`;
 }
 
 function describeShape(s: Shape): string {
@@ -208,7 +240,8 @@ function formatCount(n: number): string {
 }
 
 function formatEpochs(epochs: number): string {
-  return epochs < 1 ? `${epochs.toFixed(2)} of an epoch` : `${epochs < 10 ? epochs.toFixed(1) : Math.round(epochs)} epochs`;
+  if (epochs < 1) return `${epochs.toFixed(2)} of an epoch`;
+  return `${epochs < 10 ? epochs.toFixed(1) : Math.round(epochs).toLocaleString('en-US')} epochs`;
 }
 
 /** 0.42, 3.1, 15, 130. */

@@ -38,8 +38,8 @@ export interface ProbeOptions {
 
 /** The first step pays for JIT, first touch of every buffer and the peers' start: not timed. */
 const WARM_UP_STEPS = 1;
-/** Timed steps at least, however long they take. */
-const MIN_TIMED_STEPS = 2;
+/** Timed steps at least, however long they take (one of a large model takes a second). */
+const MIN_TIMED_STEPS = 1;
 /** Share of the probe's time given to timing validation (forward only). */
 const EVALUATE_SHARE = 0.25;
 
@@ -84,13 +84,14 @@ export async function probeSpeed(shape: ProbeShape, options: ProbeOptions = {}):
   }
 }
 
-/** Forward-only chars/s over windows of `ids`, as many as fit in `seconds` (two at least). */
-async function timeEvaluate(model: Parameters<typeof evaluate>[0], ids: ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> }, shape: ProbeShape, seconds: number,
-  signal?: AbortSignal): Promise<number> {
+/**
+ * Forward-only chars/s over windows of `ids`: one window, then twice as many, until a pass lasts
+ * `seconds` (training has warmed the forward path already).
+ */
+async function timeEvaluate(model: Parameters<typeof evaluate>[0], ids: ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> },
+  shape: ProbeShape, seconds: number, signal?: AbortSignal): Promise<number> {
   const windowChars = shape.batch * shape.seqLen;
-  // A first window warms the forward-only path; the timed part doubles until it lasts long enough.
-  await evaluate(model, ids.slice(0, windowChars + 1), shape.batch, shape.seqLen, signal);
-  for (let windows = 2; ; windows *= 2) {
+  for (let windows = 1; ; windows *= 2) {
     const slice = ids.slice(0, Math.min(ids.length, windows * windowChars + 1));
     const start = performance.now();
     const { chars } = await evaluate(model, slice, shape.batch, shape.seqLen, signal);
