@@ -68,10 +68,15 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars);
   post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - started });
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-  const { model, config } = request.plan
-    ? await sizeToWorkspace(id, request, vocab, [...texts.train].length, Math.min(basis.targets.bucket.length, request.config.maxValidChars), signal)
-    : request;
+  let sized: Pick<TrainRequest, 'model' | 'config'> = request;
+  try {
+    // UTF-16 lengths: close enough to characters for sizing, and no copy of a 50 MB text.
+    if (request.plan) sized = await sizeToWorkspace(id, request, vocab, texts.train.length, basis.targets.bucket.length, signal);
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  }
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
+  const { model, config } = sized;
   let lastStep = 0;
   const training = train({
     kernels: createKernels(), vocab, ...texts, model, config, signal, keepTargetProbs: true,
