@@ -133,8 +133,6 @@ test('the probe measures a positive, finite speed with real training steps', asy
   const shape: ProbeShape = { model: SHAPE_LADDER[0], batch: 8, seqLen: 20 };
   const speed = await probeSpeed(shape, { seconds: 0.2, threads: 1 });
   for (const rate of [speed.train, speed.evaluate]) assert.ok(Number.isFinite(rate) && rate > 0, `${rate}`);
-  // Forward only is faster than forward, backward and Adam.
-  assert.ok(speed.evaluate > speed.train);
 });
 
 test('the probe stops when aborted, before or while it trains', async () => {

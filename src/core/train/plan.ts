@@ -134,13 +134,61 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
     return estimates.get(shape) as Promise<Estimate>;
   };
 
-  // The text limit needs no probe; the time limit, by bisection, three probes rather than seven.
-  // (Bisection takes the time limit as monotonic: a slower, larger shape never needs fewer characters.)
+  const choice = await choose(ladder, params, N, estimateOf);
+  const e = choice.estimate;
+  const paramsPerChar = e.parameters / N;
+  // Passes over the text until early stopping (small texts) or the budget's end: what risks memorising.
+  const passes = Math.min(e.charsInBudget, EPOCHS_TO_BEST * N) / N;
+  const dropout = passes < DROPOUT_FROM_EPOCHS ? 0
+    : DROPOUT_BY_PARAMS_PER_CHAR.find((d) => paramsPerChar >= d.atLeast)?.dropout ?? 0;
+  const stepsPerEpoch = Math.max(1, Math.floor(N / (batch * seqLen)));
+  // The trainer validates at every epoch's end anyway: more steps than an epoch means once per epoch.
+  const validateEvery = Math.max(1, Math.min(stepsPerEpoch,
+    Math.round(e.validateEverySec * e.speed.train * SPEED_MARGIN / (batch * seqLen))));
+  // Enough epochs that the time limit or early stopping ends the run; without a limit, twice what it needs.
+  const epochs = Number.isFinite(e.charsInBudget) ? 1.5 * e.epochs : 2 * e.charsNeeded / N;
+  const reasons = [
+    ...explainShape(choice, { N, minutes: input.minutes, fixed: ladder.length === 1 }),
+    explainDropout(dropout, passes, paramsPerChar),
+    (validateEvery >= stepsPerEpoch
+      ? `Validation after every epoch (~${formatSeconds(N / (e.speed.train * SPEED_MARGIN))} of training)`
+      : `Validation every ${validateEvery} steps (~${formatSeconds(e.validateEverySec)})`)
+      + `, ${formatSeconds(e.validationSec)} each; training stops after ${PATIENCE} validations without a new best.`,
+  ];
+  if (seqLen !== DEFAULT_TRAIN_CONFIG.seqLen) {
+    reasons.push(`Sequence length ${seqLen}: the text is short, and shorter windows make more steps per epoch.`);
+  }
+  return {
+    model: { ...choice.shape, dropout },
+    config: { batch, seqLen, lr: DEFAULT_TRAIN_CONFIG.lr, validateEvery, patience: PATIENCE,
+      epochs: Math.max(1, Math.min(MAX_EPOCHS, Math.ceil(epochs))) },
+    reasons,
+    expected: e,
+  };
+}
+
+/** The shape chosen, and the next larger one with why it was not (if one was refused). */
+interface Choice {
+  shape: Shape;
+  estimate: Estimate;
+  /** The smallest shape with more parameters than the text allows. */
+  textLimited: { shape: Shape; parameters: number } | null;
+  /** The next larger shape, refused by the time limit. */
+  timeLimited: { shape: Shape; estimate: Estimate } | null;
+  smallest: boolean;
+}
+
+/**
+ * The largest shape within the text limit (no probe needed) and the time limit (by bisection:
+ * three probes rather than seven; a larger, slower shape never needs fewer characters).
+ */
+async function choose(ladder: readonly Shape[], params: (s: Shape) => number, N: number,
+  estimateOf: (s: Shape) => Promise<Estimate>): Promise<Choice> {
   let hi = 0;
   while (hi + 1 < ladder.length && params(ladder[hi + 1]) <= MAX_PARAMS_PER_CHAR * N) hi++;
-  const textLimited = hi + 1 < ladder.length ? ladder[hi + 1] : null;
+  const over = ladder[hi + 1];
   let lo = 0;
-  let timeLimited: { shape: Shape; estimate: Estimate } | null = null;
+  let timeLimited: Choice['timeLimited'] = null;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     const e = await estimateOf(ladder[mid]);
@@ -150,57 +198,39 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
       timeLimited = { shape: ladder[mid], estimate: e };
     }
   }
-  const shape = ladder[lo];
-  const e = await estimateOf(shape);
+  return { shape: ladder[lo], estimate: await estimateOf(ladder[lo]), timeLimited,
+    textLimited: over && !timeLimited ? { shape: over, parameters: params(over) } : null, smallest: lo === 0 };
+}
 
-  const paramsPerChar = e.parameters / N;
-  // Passes over the text until early stopping (small texts) or the budget's end: what risks memorising.
-  const passes = Math.min(e.charsInBudget, EPOCHS_TO_BEST * N) / N;
-  const dropout = passes < DROPOUT_FROM_EPOCHS ? 0
-    : DROPOUT_BY_PARAMS_PER_CHAR.find((d) => paramsPerChar >= d.atLeast)?.dropout ?? 0;
-  const stepsPerEpoch = Math.max(1, Math.floor(N / (batch * seqLen)));
-  const trainRate = e.speed.train * SPEED_MARGIN;
-  // The trainer validates at every epoch's end anyway: more steps than an epoch means once per epoch.
-  const validateEvery = Math.max(1, Math.min(stepsPerEpoch, Math.round(e.validateEverySec * trainRate / (batch * seqLen))));
-  // Enough epochs that the time limit or early stopping ends the run; without a limit, twice what it needs.
-  const epochs = Number.isFinite(e.charsInBudget) ? 1.5 * e.epochs : 2 * e.charsNeeded / N;
-
-  const reasons = [`${formatCount(N)} chars to train on and ${Number.isFinite(budgetSec)
-    ? `a ${formatMinutes(input.minutes)} budget` : 'no time limit'}: ${describeShape(shape)} (embedding ${shape.embedding}, `
-    + `${formatCount(e.parameters)} parameters) trains at ~${formatCount(e.speed.train)} chars/s here`
+function explainShape(c: Choice, o: { N: number; minutes: number; fixed: boolean }): string[] {
+  const e = c.estimate;
+  const reasons = [`${formatCount(o.N)} chars to train on and ${o.minutes > 0 ? `a ${formatMinutes(o.minutes)} budget` : 'no time limit'}: `
+    + `${describeShape(c.shape)} (embedding ${c.shape.embedding}, ${formatCount(e.parameters)} parameters) trains at `
+    + `~${formatCount(e.speed.train)} chars/s here`
     + (Number.isFinite(e.charsInBudget) ? ` and sees ~${formatCount(e.charsInBudget)} chars (${formatEpochs(e.epochs)}) in the budget` : '')
     + `; it needs ~${formatCount(e.charsNeeded)} to come near its best (${describeNeed(e)}).`];
-  if (ladder.length === 1) reasons.push('The shape is the one in your settings.');
-  else if (timeLimited) {
-    const t = timeLimited.estimate;
-    reasons.push(`${describeShape(timeLimited.shape)} (${formatCount(t.parameters)} parameters) trains at ~${formatCount(t.speed.train)} chars/s: `
-      + `it would need ~${formatCount(t.charsNeeded)} chars (${describeNeed(t)}) and the budget gives it ~${formatCount(t.charsInBudget)}.`);
-  } else if (textLimited && lo === hi) {
-    reasons.push(`${describeShape(textLimited)} (${formatCount(params(textLimited))} parameters) would have more than `
+  if (o.fixed) return [...reasons, 'The shape is the one in your settings.'];
+  if (c.timeLimited) {
+    const t = c.timeLimited.estimate;
+    reasons.push(`${describeShape(c.timeLimited.shape)} (${formatCount(t.parameters)} parameters) trains at ~${formatCount(t.speed.train)} `
+      + `chars/s: it would need ~${formatCount(t.charsNeeded)} chars (${describeNeed(t)}) and the budget gives it ~${formatCount(t.charsInBudget)}.`);
+  } else if (c.textLimited) {
+    reasons.push(`${describeShape(c.textLimited.shape)} (${formatCount(c.textLimited.parameters)} parameters) would have more than `
       + `${MAX_PARAMS_PER_CHAR} per character of text: larger models only memorise a text this short.`);
   }
-  if (lo === 0 && e.charsInBudget < e.charsNeeded && ladder.length > 1) {
+  if (c.smallest && e.charsInBudget < e.charsNeeded) {
     reasons.push('Even the smallest model needs more time than that to come near its best: a longer budget would help.');
   }
-  reasons.push(dropout > 0
-    ? `Dropout ${dropout}: ${formatEpochs(passes)} over a text with ${formatRatio(paramsPerChar)} parameters per character would memorise it.`
-    : passes < DROPOUT_FROM_EPOCHS
-      ? `No dropout: ${passes < 1 ? `the run reads ${formatEpochs(passes)}, each character once at most` : `${formatEpochs(passes)} read each character too few times`}, too little to memorise it.`
-      : `No dropout: the model is small for the text (${formatRatio(paramsPerChar)} parameters per character).`);
-  reasons.push((validateEvery >= stepsPerEpoch
-    ? `Validation after every epoch (~${formatSeconds(N / trainRate)} of training)`
-    : `Validation every ${validateEvery} steps (~${formatSeconds(e.validateEverySec)})`)
-    + `, ${formatSeconds(e.validationSec)} each; training stops after ${PATIENCE} validations without a new best.`);
-  if (seqLen !== DEFAULT_TRAIN_CONFIG.seqLen) {
-    reasons.push(`Sequence length ${seqLen}: the text is short, and shorter windows make more steps per epoch.`);
+  return reasons;
+}
+
+function explainDropout(dropout: number, passes: number, paramsPerChar: number): string {
+  if (dropout > 0) {
+    return `Dropout ${dropout}: ${formatEpochs(passes)} over a text with ${formatRatio(paramsPerChar)} parameters per character would memorise it.`;
   }
-  return {
-    model: { ...shape, dropout },
-    config: { batch, seqLen, lr: DEFAULT_TRAIN_CONFIG.lr, validateEvery, patience: PATIENCE,
-      epochs: Math.max(1, Math.min(MAX_EPOCHS, Math.ceil(epochs))) },
-    reasons,
-    expected: e,
-  };
+  if (passes >= DROPOUT_FROM_EPOCHS) return `No dropout: the model is small for the text (${formatRatio(paramsPerChar)} parameters per character).`;
+  return `No dropout: ${passes < 1 ? `the run reads ${formatEpochs(passes)}, each character once at most`
+    : `${formatEpochs(passes)} read each character too few times`}, too little to memorise it.`;
 }
 
 /**
