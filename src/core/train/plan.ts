@@ -32,13 +32,14 @@ export const SHAPE_LADDER: readonly Shape[] = [
 ];
 
 /**
- * Characters per parameter after which a larger shape would have done better (large texts).
- * Measured on 20 MB of TypeScript, two cores: in 3 minutes 1×128 (~160 chars per parameter)
- * ended at 1.27 nats/char, 2×128 (~30) at 1.38, 2×192 (~7) at 1.40, 2×256 (~2) at 1.42; in 10
- * minutes 1×128 and 2×128 (~100) end within 0.02 of each other. Per character the larger
- * shapes learn faster; per second the smaller ones do, until about this many per parameter.
+ * Characters per parameter a shape needs on a large text before a larger one would not do
+ * better. On 20 MB of TypeScript, two cores: in 3 minutes 1×128 (~160 chars per parameter)
+ * ended at 1.28 nats/char, 2×128 (~30) at 1.38, 2×192 (~7) at 1.40, 2×256 (~2) at 1.42; in 10
+ * minutes 1×128 (~230) ended at 1.19, 2×128 (~75) at 1.16 and 2×256 (~7) at 1.15, the optimum
+ * flat. Per character larger shapes learn faster, per second smaller ones do; 40 takes 1×128
+ * for 3 minutes and 2×128 for 10.
  */
-export const CHARS_PER_PARAM = 60;
+export const CHARS_PER_PARAM = 40;
 /**
  * Passes over a small text a shape needs to come near its best. In 3 minutes on 200 kB of
  * Shakespeare 2×192 after 12 epochs (1.68 nats/char, still falling) beat 2×128 at its best after
