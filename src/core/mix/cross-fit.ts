@@ -33,7 +33,8 @@ export function crossFitMixture(targets: TargetProbabilities, buckets: number): 
   };
 }
 
-function meanNats(p: Float64Array): number {
+/** Mean -log p over the positions: a model's loss alone, nats/char. */
+export function meanNats(p: Float64Array): number {
   let nats = 0;
   for (let i = 0; i < p.length; i++) nats -= Math.log(p[i]);
   return nats / p.length;

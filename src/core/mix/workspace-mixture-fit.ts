@@ -6,6 +6,7 @@ import { selectOrder } from '../ngram/select-order';
 import { DocumentCache } from './document-cache';
 import { fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from './mixture-weights';
 import { targetProbabilities } from './target-probabilities';
+import { meanNats } from './cross-fit';
 import { mixtureBuckets } from './mixture-predictor';
 import type { WorkspaceMixture } from './workspace-mixture';
 
@@ -85,8 +86,7 @@ export function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: 
   const validIds = vocab.encode(texts.valid).subarray(0, maxValidChars);
   const validDocumentStarts = documentStarts.map((s) => s - trainIds.length).filter((s) => s >= 0 && s < validIds.length);
   const basis = mixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts, ...options });
-  const ngramProbs = basis.targets.probs[0];
-  return { ...basis, ngramValidLoss: ngramProbs.reduce((nats, p) => nats - Math.log(p), 0) / ngramProbs.length };
+  return { ...basis, ngramValidLoss: meanNats(basis.targets.probs[0]) };
 }
 
 /**
@@ -106,7 +106,7 @@ export function fitWorkspaceMixture(basis: MixtureBasis, lstmProbs: Float64Array
     bucket: Int32Array.from(kept, (i) => targets.bucket[i]),
   };
   const weights = fitMixtureWeights(fitOn, mixtureBuckets(basis.order));
-  const alone = (k: number) => fitOn.probs[k].reduce((nats, p) => nats - Math.log(p), 0) / kept.length;
+  const alone = (k: number) => meanNats(fitOn.probs[k]);
   return {
     ngram: basis.ngram, order: basis.order, weights, cacheOrder: CACHE_ORDER,
     valid: { lstm: alone(0), ngram: alone(1), mixture: mixtureNatsPerChar(fitOn, weights), chars: kept.length },
