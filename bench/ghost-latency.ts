@@ -6,8 +6,7 @@ import { seededRandom } from '../src/core/sampling/random';
 import { PipelinedPrimer } from '../src/core/pipeline/pipelined-primer';
 import { MODEL_M } from './model-m';
 import { splitCorpus } from '../src/core/data/corpus';
-import { evaluate } from '../src/core/train/evaluate';
-import { corpusMixtureBasis, fitWorkspaceMixture } from '../src/core/mix/workspace-mixture-fit';
+import { mixtureForModel } from '../src/core/mix/workspace-mixture-fit';
 
 export interface GhostLatency {
   /** Model-side milliseconds from a keystroke to 20 characters of ghost text, state cached. */
@@ -36,7 +35,7 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
   await primer?.ready;
   const engine = new CompletionEngine(model, vocab);
   const times = typingTimes(engine, text, keystrokes);
-  const mixed = typingTimes(new CompletionEngine(model, vocab, undefined, await mixtureOf(model, vocab, text)), text, keystrokes);
+  const mixed = typingTimes(new CompletionEngine(model, vocab, undefined, await mixtureForModel(model, vocab, splitCorpus(text), [0], 20_000)), text, keystrokes);
   const firsts: number[] = [];
   for (let d = 0; d < 5; d++) {
     const before = performance.now();
@@ -63,13 +62,4 @@ function typingTimes(engine: CompletionEngine, text: string, keystrokes: number)
     if (i > 0) times.push(performance.now() - before);
   }
   return times.sort((a, b) => a - b);
-}
-
-/** The mixture a training run on `text` would save with `model` (weights fitted on 20,000 validation characters). */
-async function mixtureOf(model: CharModel, vocab: Vocab, text: string) {
-  const basis = corpusMixtureBasis(vocab, splitCorpus(text), [0], 20_000);
-  const validIds = vocab.encode(splitCorpus(text).valid).subarray(0, 20_000);
-  const probs = new Float64Array(validIds.length).fill(NaN);
-  await evaluate(model, validIds, 32, 100, undefined, probs);
-  return fitWorkspaceMixture(basis, probs);
 }

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { loadModel, saveModel } from '../core/model/model-file';
 import { createKernels } from '../core/nn/kernels/select';
-import { evaluate } from '../core/train/evaluate';
 import { DEFAULT_TRAIN_CONFIG } from '../core/train/config';
-import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
+import { mixtureForModel } from '../core/mix/workspace-mixture-fit';
 import { CliError } from './fail';
 import { intArg } from './parse-number';
 import { formatCount, plural } from './progress';
@@ -37,11 +36,7 @@ async function runMix(inputs: string[], flags: MixFlags): Promise<void> {
   if ([...texts.valid.slice(0, 4)].length < 2) throw new CliError('the text is too short to fit a mixture on');
   const started = Date.now();
   const maxValid = DEFAULT_TRAIN_CONFIG.maxValidChars;
-  const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), maxValid, { maxOrder: flags.maxOrder });
-  const validIds = vocab.encode(texts.valid).subarray(0, maxValid);
-  const probs = new Float64Array(validIds.length).fill(NaN);
-  await evaluate(model, validIds, DEFAULT_TRAIN_CONFIG.batch, DEFAULT_TRAIN_CONFIG.seqLen, undefined, probs);
-  const mixture = fitWorkspaceMixture(basis, probs);
+  const mixture = await mixtureForModel(model, vocab, texts, documentStarts(corpus.files), maxValid, { maxOrder: flags.maxOrder });
   await saveModel(flags.out, model, vocab, info, { dtype: flags.half ? 'F16' : 'F32', mixture });
   const v = mixture.valid;
   process.stdout.write(`read ${plural(corpus.files.length, 'file')}, ${formatCount(corpus.text.length)} chars; `

@@ -1,4 +1,7 @@
 import type { Vocab } from '../data/vocab';
+import type { CharModel } from '../model/char-model';
+import { evaluate } from '../train/evaluate';
+import { DEFAULT_TRAIN_CONFIG } from '../train/config';
 import { countNgrams } from '../ngram/ngram-counts';
 import { KneserNey } from '../ngram/kneser-ney';
 import { NgramPredictor } from '../ngram/ngram-predictor';
@@ -87,6 +90,19 @@ export function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: 
   const validDocumentStarts = documentStarts.map((s) => s - trainIds.length).filter((s) => s >= 0 && s < validIds.length);
   const basis = mixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts, ...options });
   return { ...basis, ngramValidLoss: meanNats(basis.targets.probs[0]) };
+}
+
+/**
+ * The mixture of an already trained `model` with the n-gram of `texts` (as a training run would
+ * have saved it): the LSTM's validation probabilities from the trainer's own batched `evaluate`.
+ */
+export async function mixtureForModel(model: CharModel, vocab: Vocab, texts: { train: string; valid: string },
+  documentStarts: readonly number[], maxValidChars: number, options: Pick<MixtureBasisInput, 'maxOrder' | 'maxNodes'> = {}): Promise<WorkspaceMixture> {
+  const basis = corpusMixtureBasis(vocab, texts, documentStarts, maxValidChars, options);
+  const validIds = vocab.encode(texts.valid).subarray(0, maxValidChars);
+  const probs = new Float64Array(validIds.length).fill(NaN);
+  await evaluate(model, validIds, DEFAULT_TRAIN_CONFIG.batch, DEFAULT_TRAIN_CONFIG.seqLen, undefined, probs);
+  return fitWorkspaceMixture(basis, probs);
 }
 
 /**
