@@ -50,6 +50,8 @@ const entries = [
   { entryPoints: ['src/core/train/peer-worker.ts'], outfile: 'dist/train-peer.js' },
   // Beside every bundle that primes with a pipelined primer (extension, bench): its worker stages.
   { entryPoints: ['src/core/pipeline/stage-worker.ts'], outfile: 'dist/infer-stage.js' },
+  // Beside the extension: the thread that learns what is typed (dynamic evaluation).
+  { entryPoints: ['src/core/dynamic/learner-thread.ts'], outfile: 'dist/typing-learner.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['bench/main.ts'], outfile: 'dist/bench.js' },
 ];

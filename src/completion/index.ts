@@ -7,3 +7,4 @@ export {
 } from './editor-request';
 export { applyStopRules, type StopRules } from './stop-rules';
 export { isInsideWord, restAllowsCompletion, trimDuplicateClosers } from './mid-word';
+export { TypingAdaptation, type TypingAdaptationOptions } from './typing-adaptation';

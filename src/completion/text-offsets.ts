@@ -23,3 +23,16 @@ export function isBoundary(text: string, at: number): boolean {
 export function flatCopy(s: string): string {
   return Buffer.from(s, 'utf16le').toString('utf16le');
 }
+
+/**
+ * The offset in `text` after `ids` model ids read from `from` (a boundary), as encodeForModel
+ * counts them: one per code point, a CRLF one.
+ */
+export function unitsAfterIds(text: string, from: number, ids: number): number {
+  let at = from;
+  for (let n = 0; n < ids && at < text.length; n++) {
+    at++;
+    if (at < text.length && !isBoundary(text, at)) at++;
+  }
+  return at;
+}

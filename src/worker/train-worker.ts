@@ -5,7 +5,6 @@
  * On Linux the thread runs at nice 19, below the extension host's thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { setPriority } from 'node:os';
 import * as path from 'node:path';
 import { documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { describeEncodings, describeExclusions, describeSkips, listSkippedPaths } from '../core/data/left-out';
@@ -19,6 +18,7 @@ import { planTraining } from '../core/train/plan';
 import { probeSpeed } from '../core/train/speed-probe';
 import { applyPlan, shapeIsFixed } from '../core/train/planned-settings';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
+import { lowerThisThreadsPriority } from '../core/threads/thread-priority';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
@@ -129,22 +129,3 @@ async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, 
   return chosen;
 }
 
-/**
- * Nice 19 for this thread only, so the editor (the extension host's own thread at nice 0, and
- * the windows and language servers beside it) wins the CPU whenever it wants it; training takes
- * the rest. At nice 10 the extension host's event loop still lagged 51 ms at p99 while typing on 2
- * busy cores (e2e); 19 gives the editor ~98% of a contended core against ~90%.
- * On Linux a thread's nice value is its own: setPriority(19) means pid 0, which
- * libuv passes to setpriority(PRIO_PROCESS, 0, 19), and Linux applies that to the calling thread;
- * threads this one starts later (data-parallel peers) inherit it. Elsewhere the same call would
- * lower the whole extension host (Windows sets the process's priority class, macOS the
- * process's nice value), so it is made on Linux only; where it is refused, training runs as is.
- */
-function lowerThisThreadsPriority(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    setPriority(19); // the lowest priority
-  } catch {
-    // Not permitted here: train at normal priority.
-  }
-}

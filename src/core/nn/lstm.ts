@@ -115,6 +115,13 @@ export class LstmLayer implements RecurrentLayer {
     k.packQuantized(H, 4 * H, this.wHh.value, this.packedWHh);
   }
 
+  /** The heap blocks `[offset, floats]` packForInference writes (none before its first call). */
+  packedBlocks(): [number, number][] {
+    if (this.packedWHh < 0) return [];
+    const { inputSize: I, hidden: H } = this;
+    return [[this.packedWIh, quantizedSize(I, 4 * H)], [this.packedWHh, quantizedSize(H, 4 * H)]];
+  }
+
   /**
    * out `[rows, 4*hidden]` = input `[rows, inputSize]`·wIh + b: the input part of the gates, as
    * in `forward`, for any rows (a priming chunk, an embedding table). Needs `packForInference`.

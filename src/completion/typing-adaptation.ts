@@ -1,0 +1,112 @@
+import type { Learner } from '../core/dynamic/typed-text-learner';
+import { TYPING_SETTINGS } from '../core/dynamic/typed-text-learner';
+import type { CompletionEngine } from './complete';
+import { encodeForModel } from './document-states';
+import { unitsAfterIds } from './text-offsets';
+
+export interface TypingAdaptationOptions {
+  /** Characters per gradient step; the learner's segment. Default TYPING_SETTINGS.segment (50). */
+  segment?: number;
+  /**
+   * The most text (UTF-16 units) between two requests that is learnt: a cursor that moved
+   * further (a jump, a paste) starts afresh where it is. Default 1024.
+   */
+  maxStretch?: number;
+}
+
+/** Where a document's next stretch starts, and the reader's state having read the text before it. */
+interface Mark {
+  offset: number;
+  state: Float32Array;
+}
+
+const MAX_DOCUMENTS = 32;
+
+/**
+ * Dynamic evaluation in the editor (Krause et al. 2018): the model's weights follow what the
+ * person types, so completions pick up new names and phrasing within a few lines.
+ *
+ * Each completion request tells `observe` where the cursor is. The text from a document's mark
+ * (where the last stretch ended, or where the cursor first was) to the cursor is sent to the
+ * learner once it holds a segment or more, with the state the model had read up to the mark;
+ * the learner takes one gradient step per segment on its copy of the weights and sends them back
+ * packed for inference, and the engine's model adopts them between requests (≈5 ms for the
+ * default model). One stretch is learnt at a time; text typed meanwhile waits for the next.
+ *
+ * The states the engine has cached stay valid: dynamic evaluation carries the state read under
+ * earlier weights, as here. The weights live in memory only: a model file is never written, and
+ * `close` (the setting turned off) puts the original weights back.
+ */
+export class TypingAdaptation {
+  /** Steps and stretches learnt; the last stretch's loss before its steps (nats/char); why learning stopped, if it did. */
+  readonly stats = { steps: 0, stretches: 0, lastLoss: NaN, failure: null as string | null };
+  private readonly marks = new Map<string, Mark>();
+  private readonly segment: number;
+  private readonly maxStretch: number;
+  /** The weights as loaded, for `close`. */
+  private readonly original: Float32Array;
+  private busy: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(readonly engine: CompletionEngine, private readonly learner: Learner, options: TypingAdaptationOptions = {}) {
+    this.segment = options.segment ?? TYPING_SETTINGS.segment;
+    this.maxStretch = options.maxStretch ?? 1024;
+    this.original = engine.model.inferenceSnapshot();
+  }
+
+  /**
+   * After a request at `offset`, `text` being the document from `textStart` on (as given to
+   * `CompletionEngine.complete`): learns the text typed since the document's mark when there
+   * is a segment of it.
+   */
+  observe(docKey: string, text: string, textStart: number, offset: number): void {
+    if (this.closed || this.stats.failure) return;
+    const mark = this.marks.get(docKey);
+    const gap = mark ? offset - mark.offset : -1;
+    if (!mark || gap < 0 || gap > this.maxStretch || mark.offset < textStart) {
+      this.setMark(docKey, { offset, state: this.engine.states.stateAt(docKey, text, offset, textStart).state });
+      return;
+    }
+    if (this.busy) return;
+    const from = mark.offset - textStart;
+    const ids = Int32Array.from(encodeForModel(this.engine.vocab, text.slice(from, offset - textStart)));
+    if (ids.length < this.segment + 1) return;
+    this.busy = this.learner.learn({ ids, state: mark.state }).then((r) => {
+      if (this.closed) return;
+      this.engine.model.adoptInference(r.snapshot);
+      this.stats.steps += r.steps;
+      this.stats.stretches++;
+      this.stats.lastLoss = r.loss;
+      if (this.marks.get(docKey) === mark) {
+        this.setMark(docKey, { offset: textStart + unitsAfterIds(text, from, r.consumed), state: r.state });
+      }
+    }, (e: Error) => {
+      this.stats.failure = e.message;
+    }).finally(() => {
+      this.busy = null;
+    });
+  }
+
+  /** Resolves once no stretch is being learnt (and its weights, if any, were adopted). */
+  async idle(): Promise<void> {
+    while (this.busy) await this.busy;
+  }
+
+  /** Drops a closed document's mark. */
+  forget(docKey: string): void {
+    this.marks.delete(docKey);
+  }
+
+  /** Stops learning; with `restore`, the model reads the weights it was loaded with again. */
+  async close(restore: boolean): Promise<void> {
+    this.closed = true;
+    await this.learner.close();
+    if (restore) this.engine.model.adoptInference(this.original);
+  }
+
+  private setMark(docKey: string, mark: Mark): void {
+    this.marks.delete(docKey);
+    this.marks.set(docKey, mark);
+    if (this.marks.size > MAX_DOCUMENTS) this.marks.delete(this.marks.keys().next().value as string);
+  }
+}
