@@ -15,6 +15,8 @@ test('no settings give the documented defaults', () => {
   assert.equal(s.maxChars, 40);
   assert.equal(s.stopAtEndOfLine, true);
   assert.equal(s.debounceMs, 75);
+  assert.equal(s.adaptToTyping, true, 'completions learn what is typed unless turned off');
+  assert.equal(from({ 'completion.adaptToTyping': false }).adaptToTyping, false);
   assert.deepEqual(s.training.model, { cell: 'lstm', embedding: 64, hidden: 256, layers: 2, dropout: 0 });
   assert.equal(s.training.config.maxMinutes, 10);
   assert.equal(s.training.config.threads, 0, 'one training thread per core');
@@ -30,13 +32,14 @@ test('each sampling strategy takes its own parameters', () => {
 test('values of the wrong type or out of range fall back to defaults instead of breaking completions', () => {
   const s = from({
     enabled: 'yes', languages: ['markdown', 3], 'sampling.strategy': 'beam', 'sampling.k': 2.5,
-    'completion.maxChars': -1, 'completion.debounceMs': 'fast', 'training.hidden': 0, 'training.layers': 99, 'training.cell': 'gru',
+    'completion.maxChars': -1, 'completion.debounceMs': 'fast', 'completion.adaptToTyping': 'no', 'training.hidden': 0, 'training.layers': 99, 'training.cell': 'gru',
   });
   assert.equal(s.enabled, true);
   assert.deepEqual(s.languages, ['markdown']);
   assert.deepEqual(s.strategy, { kind: 'greedy' });
   assert.equal(s.maxChars, 40);
   assert.equal(s.debounceMs, 75);
+  assert.equal(s.adaptToTyping, true);
   assert.equal(s.training.model.hidden, 256);
   assert.equal(s.training.model.layers, 2);
   assert.equal(s.training.model.cell, 'lstm');

@@ -52,6 +52,8 @@ export interface EditorRequestHooks {
   /** The engine of the active model, read after the debounce (a model may load meanwhile). */
   engine(): CompletionEngine | null | undefined;
   isCancelled(): boolean;
+  /** Told the text a completion was made from, once it is done and still current (TypingAdaptation.observe). */
+  read?(docKey: string, text: string, textStart: number, offset: number): void;
   /** Waits `ms`; setTimeout by default (a test may step time itself). */
   wait?(ms: number): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function completeInEditor(doc: EditorDocument, req: EditorRequest, 
   // an engine that yields (a worker, a pipelined primer) cannot bring back a stale completion.
   const after = staleReason(version, doc, hooks.isCancelled());
   if (after) return { kind: 'stale', reason: after };
+  hooks.read?.(doc.key, text, start, req.offset);
   return { kind: 'done', result, textRead: text.length };
 }
 

@@ -12,6 +12,10 @@ export interface TypingAdaptationOptions {
    * further (a jump, a paste) starts afresh where it is. Default 1024.
    */
   maxStretch?: number;
+  /** After the weights of a stretch were adopted. */
+  onLearned?(): void;
+  /** Once, when the learner failed (learning stops; the weights adopted so far stay). */
+  onFailure?(why: string): void;
 }
 
 /** Where a document's next stretch starts, and the reader's state having read the text before it. */
@@ -48,7 +52,7 @@ export class TypingAdaptation {
   private busy: Promise<void> | null = null;
   private closed = false;
 
-  constructor(readonly engine: CompletionEngine, private readonly learner: Learner, options: TypingAdaptationOptions = {}) {
+  constructor(readonly engine: CompletionEngine, private readonly learner: Learner, private readonly options: TypingAdaptationOptions = {}) {
     this.segment = options.segment ?? TYPING_SETTINGS.segment;
     this.maxStretch = options.maxStretch ?? 1024;
     this.original = engine.model.inferenceSnapshot();
@@ -80,8 +84,11 @@ export class TypingAdaptation {
       if (this.marks.get(docKey) === mark) {
         this.setMark(docKey, { offset: textStart + unitsAfterIds(text, from, r.consumed), state: r.state });
       }
+      this.options.onLearned?.();
     }, (e: Error) => {
+      if (this.closed) return;
       this.stats.failure = e.message;
+      this.options.onFailure?.(e.message);
     }).finally(() => {
       this.busy = null;
     });

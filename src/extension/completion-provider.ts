@@ -32,6 +32,8 @@ export class CharLstmCompletionProvider implements vscode.InlineCompletionItemPr
     }, {
       engine: () => this.models.current?.engine,
       isCancelled: () => token.isCancellationRequested,
+      // After the completion: learning the text typed so far never delays the ghost text.
+      read: (docKey, text, textStart, offset) => this.models.current?.adaptation?.observe(docKey, text, textStart, offset),
     });
     if (outcome.kind !== 'done' || !outcome.result) return undefined;
     const { result } = outcome;

@@ -12,7 +12,8 @@ import { RunHistoryStore } from './panel/run-history';
 
 /** What the extension exports to other extensions and to its own tests in VS Code. */
 export interface CharLstmApi {
-  readonly activeModel: { source: ModelSource; path: string; label: string } | null;
+  /** `adaptedSteps`: gradient steps taken on what was typed since the model loaded (null: not adapting). */
+  readonly activeModel: { source: ModelSource; path: string; label: string; adaptedSteps: number | null } | null;
   readonly workspaceModelPath: string;
 }
 
@@ -33,12 +34,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<CharLs
   context.subscriptions.push(
     settings, models, status, log, { dispose: () => client.dispose() }, training, panel,
     models.onDidChange((m) => status.showModel(m)),
-    settings.onDidChange((s) => status.showEnabled(s.enabled)),
-    vscode.workspace.onDidCloseTextDocument((d) => models.current?.engine.forget(d.uri.toString())),
+    settings.onDidChange((s) => {
+      status.showEnabled(s.enabled);
+      models.adaptToTyping(s.adaptToTyping);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      models.current?.engine.forget(d.uri.toString());
+      models.current?.adaptation?.forget(d.uri.toString());
+    }),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new CharLstmCompletionProvider(models, settings)),
     ...registerCommands(models, settings, training, panel, defaultModel),
   );
   status.showEnabled(settings.current.enabled);
+  models.adaptToTyping(settings.current.adaptToTyping);
   try {
     // A run cut short by VS Code closing may have left a better model than the remembered one.
     if (!(await training.recoverInterruptedRun())) await models.restore();
@@ -48,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<CharLs
   return {
     get activeModel() {
       const m = models.current;
-      return m && { source: m.source, path: m.path, label: m.label };
+      return m && { source: m.source, path: m.path, label: m.label, adaptedSteps: m.adaptation?.stats.steps ?? null };
     },
     workspaceModelPath: training.workspaceModelPath,
   };

@@ -18,6 +18,8 @@ export interface Settings {
   stopAtEndOfLine: boolean;
   /** Milliseconds to wait after a keystroke before computing a completion. */
   debounceMs: number;
+  /** Whether the weights follow what is typed (dynamic evaluation, TypingAdaptation). */
+  adaptToTyping: boolean;
   /**
    * `planned`: whether a run sizes the training to the workspace (core/train/plan.ts); `fixed`:
    * the sized settings the user set, which the plan leaves as they are.
@@ -63,6 +65,7 @@ export function parseSettings(raw: RawSettings, isSet: (key: string) => boolean 
     maxChars: num('completion.maxChars', 40, 1, 500, true),
     stopAtEndOfLine: bool('completion.stopAtEndOfLine', true),
     debounceMs: num('completion.debounceMs', 75, 0, 2000, true),
+    adaptToTyping: bool('completion.adaptToTyping', true),
     training: {
       model: {
         cell: raw('training.cell') === 'rnn' ? 'rnn' : 'lstm',

@@ -64,7 +64,7 @@ export function describeModel(m: Pick<ActiveModel, 'label' | 'info' | 'mixture'>
   return m.label + (m.info.validLoss !== undefined ? ` · ${m.info.validLoss.toFixed(2)}` : '');
 }
 
-export function modelTooltip(m: Pick<ActiveModel, 'source' | 'path' | 'info' | 'mixture'>): string {
+export function modelTooltip(m: Pick<ActiveModel, 'source' | 'path' | 'info' | 'mixture' | 'adaptation'>): string {
   const lines = [`Completions from the ${m.source} model ${m.path}`];
   const x = m.mixture;
   if (x) {
@@ -73,6 +73,11 @@ export function modelTooltip(m: Pick<ActiveModel, 'source' | 'path' | 'info' | '
     if (ngramLeads(x)) lines.push('The n-gram alone beats the LSTM on this workspace (too little text, or too little training time, for the LSTM to learn more than it).');
   } else if (m.info.validLoss !== undefined) {
     lines.push(`Validation loss ${m.info.validLoss.toFixed(3)} nats/char`);
+  }
+  const a = m.adaptation?.stats;
+  if (a) {
+    lines.push(a.failure ? `Learning what you type stopped: ${a.failure}`
+      : `Learning what you type: ${a.steps} gradient steps so far${a.steps > 0 ? ` (last ${a.lastLoss.toFixed(2)} nats/char before its step)` : ''}; the model file is not changed.`);
   }
   return lines.join('\n');
 }
