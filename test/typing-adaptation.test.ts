@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadModel } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { Stepper } from '../src/core/sampling/stepper';
 import { DynamicAdapter, TYPING_SETTINGS, ThreadedLearner, localLearner, type Learner, type StretchJob } from '../src/core/dynamic';
 import { CompletionEngine, TypingAdaptation, completeInEditor, encodeForModel, type EditorDocument } from '../src/completion';
 import { unitsAfterIds } from '../src/completion/text-offsets';
@@ -88,12 +87,12 @@ test('a name typed a few times is completed after it: the model learns what is t
     await type(adapted, adaptation, SCENE);
     assert.ok(adaptation.stats.steps >= 7, `${adaptation.stats.steps} steps for ${SCENE.length} characters`);
     assert.equal(adaptation.stats.failure, null);
-    const probes = [`${SCENE}\nQUILLAMINE:\nI sing for Quil`, `${SCENE}\nDUKE VEXBUZZARD:\nThen sing, Q`];
-    const learnt = probes.map((p) => ghost(adapted, p));
-    const before = probes.map((p) => ghost(fixed, p));
-    assert.match(learnt[0], /^lamine/, `adapted: ${JSON.stringify(learnt)}`);
-    assert.match(learnt[1], /^uillamine/, `adapted: ${JSON.stringify(learnt)}`);
-    for (const b of before) assert.doesNotMatch(b, /^u?illamine|^lamine/, `static: ${JSON.stringify(before)}`);
+    // At the scene's end, and in a document of its own (no cache of the scene there).
+    const probes: [string, string][] = [[`${SCENE}\nQUILLAMINE:\nI sing for Quil`, 'file:///scene.txt'], ['The Lady Quil', 'file:///other.txt']];
+    const learnt = probes.map(([p, key]) => ghost(adapted, p, key));
+    const before = probes.map(([p, key]) => ghost(fixed, p, key));
+    for (const g of learnt) assert.match(g, /^lamine/, `adapted: ${JSON.stringify(learnt)}`);
+    for (const b of before) assert.doesNotMatch(b, /^lamine/, `static: ${JSON.stringify(before)}`);
   } finally {
     await adaptation.close(false);
   }
@@ -112,17 +111,14 @@ test('the ghost text is the one a model stepped on the same typed segments gives
     assert.deepEqual(a, b, 'the thread learns exactly what this thread would');
     assert.ok(a.some((g, i) => g !== c[i]), 'and the adapted ghost text differs from the static one');
 
-    // The reference: the first request (after 1 character) marks where learning starts, with the
-    // state having read that character; then one step on each whole segment of 50 typed ids.
+    // The reference: from the document's start (the first request, after 1 character, falls in
+    // its first segment) and a zero state, one step on each whole segment of 50 typed ids.
     const { model, vocab } = await loadModel(DEFAULT_MODEL, createKernels());
     const ids = encodeForModel(vocab, SCENE);
-    const reader = new Stepper(model);
-    reader.feed(ids.subarray(0, 1));
     const reference = new DynamicAdapter(model);
-    reference.copy.k.heap.set(reader.state, reference.state);
     const T = TYPING_SETTINGS.segment;
-    const steps = Math.floor((ids.length - 2) / T);
-    for (let s = 0; s < steps; s++) reference.step(ids, 1 + s * T, T, TYPING_SETTINGS);
+    const steps = Math.floor((ids.length - 1) / T);
+    for (let s = 0; s < steps; s++) reference.step(ids, s * T, T, TYPING_SETTINGS);
     assert.equal(onThread.stats.steps, steps);
     assert.deepEqual(weightsOf(threaded), reference.weights(), 'bit for bit');
   } finally {
@@ -172,9 +168,9 @@ test('stretches follow on from each other: every typed character is learnt once,
   const learnt: number[] = [];
   for (const job of learner.jobs) learnt.push(...job.ids.subarray(0, Math.floor((job.ids.length - 1) / T) * T));
   const ids = encodeForModel(engine.vocab, text);
-  // From the first mark (after the first character), whole segments, in order, without a gap.
+  // From the document's start, whole segments, in order, without a gap.
   assert.ok(learnt.length >= ids.length - 1 - 2 * T, `${learnt.length} of ${ids.length} ids learnt`);
-  assert.deepEqual(learnt, [...ids.subarray(1, 1 + learnt.length)]);
+  assert.deepEqual(learnt, [...ids.subarray(0, learnt.length)]);
   assert.equal(adaptation.stats.steps, learnt.length / T);
 });
 
@@ -186,19 +182,19 @@ test('a cursor that jumps back or far ahead starts a new stretch where it is; do
   const doc = new TypedDocument('file:///a');
   await type(engine, adaptation, text.slice(0, 120), doc);
   const jobs = learner.jobs.length;
-  // A paste of 400 characters: not learnt; typing goes on from its end.
+  // A paste of 400 characters: not learnt, but for the segment where typing goes on.
   doc.text += text.slice(120, 520);
-  await type(engine, adaptation, text.slice(520, 560), doc);
-  assert.equal(learner.jobs.length, jobs, 'nothing learnt across the paste until a segment is typed after it');
-  await type(engine, adaptation, text.slice(560, 600), doc);
-  const after = learner.jobs.at(-1)!;
-  // The first keystroke after the paste marks where the next stretch starts.
+  await type(engine, adaptation, text.slice(520, 540), doc);
+  assert.equal(learner.jobs.length, jobs, 'nothing learnt across the paste');
+  await type(engine, adaptation, text.slice(540, 600), doc);
+  const after = learner.jobs[jobs];
+  // The first keystroke after the paste (at 521) marks where the next stretch starts: at 500.
   assert.equal(after.ids.length, 51);
-  assert.deepEqual([...after.ids], [...encodeForModel(engine.vocab, text.slice(521, 572))]);
+  assert.deepEqual([...after.ids], [...encodeForModel(engine.vocab, text.slice(500, 551))]);
   // Deleting back over the mark: typing resumes a stretch from the new cursor.
   doc.text = doc.text.slice(0, 400);
   await type(engine, adaptation, 'And Quillamine sang to Vexbuzzard all the night long, and he was merry.', doc);
-  assert.deepEqual([...learner.jobs.at(-1)!.ids], [...encodeForModel(engine.vocab, doc.text.slice(401, 452))]);
+  assert.deepEqual([...learner.jobs.at(-1)!.ids], [...encodeForModel(engine.vocab, doc.text.slice(400, 451))]);
   // Another document starts its own stretch.
   const other = new TypedDocument('file:///b');
   await type(engine, adaptation, 'x'.repeat(52), other);

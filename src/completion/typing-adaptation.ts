@@ -2,7 +2,7 @@ import type { Learner } from '../core/dynamic/typed-text-learner';
 import { TYPING_SETTINGS } from '../core/dynamic/typed-text-learner';
 import type { CompletionEngine } from './complete';
 import { encodeForModel } from './document-states';
-import { unitsAfterIds } from './text-offsets';
+import { isBoundary, unitsAfterIds } from './text-offsets';
 
 export interface TypingAdaptationOptions {
   /** Characters per gradient step; the learner's segment. Default TYPING_SETTINGS.segment (50). */
@@ -31,7 +31,8 @@ const MAX_DOCUMENTS = 32;
  * person types, so completions pick up new names and phrasing within a few lines.
  *
  * Each completion request tells `observe` where the cursor is. The text from a document's mark
- * (where the last stretch ended, or where the cursor first was) to the cursor is sent to the
+ * (where the last stretch ended, or the last multiple of 50 before where the cursor first was)
+ * to the cursor is sent to the
  * learner once it holds a segment or more, with the state the model had read up to the mark;
  * the learner takes one gradient step per segment on its copy of the weights and sends them back
  * packed for inference, and the engine's model adopts them between requests (≈5 ms for the
@@ -68,7 +69,8 @@ export class TypingAdaptation {
     const mark = this.marks.get(docKey);
     const gap = mark ? offset - mark.offset : -1;
     if (!mark || gap < 0 || gap > this.maxStretch || mark.offset < textStart) {
-      this.setMark(docKey, { offset, state: this.engine.states.stateAt(docKey, text, offset, textStart).state });
+      const at = this.firstMark(text, textStart, offset);
+      this.setMark(docKey, { offset: at, state: this.engine.states.stateAt(docKey, text, at, textStart).state });
       return;
     }
     if (this.busy) return;
@@ -109,6 +111,17 @@ export class TypingAdaptation {
     this.closed = true;
     await this.learner.close();
     if (restore) this.engine.model.adoptInference(this.original);
+  }
+
+  /**
+   * Where learning starts in a document first asked about at `offset` (or after a jump): the
+   * last multiple of the segment at or before it (kept out of a CRLF or a surrogate pair), so the
+   * segments a document's text is cut into do not depend on when the editor first asked.
+   */
+  private firstMark(text: string, textStart: number, offset: number): number {
+    let at = Math.max(textStart, offset - (offset % this.segment));
+    if (at > textStart && !isBoundary(text, at - textStart)) at--;
+    return at;
   }
 
   private setMark(docKey: string, mark: Mark): void {
