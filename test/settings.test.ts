@@ -1,6 +1,8 @@
 // The extension's settings parser: defaults, every strategy, and bad values falling back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseSettings } from '../src/extension/settings-parse';
 import { applyPlan, shapeIsFixed } from '../src/core/train/planned-settings';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
@@ -96,4 +98,24 @@ test('a plan replaces the sized settings except those the user fixed, and never 
   assert.equal(chosen.config.patience, 4);
   assert.equal(chosen.config.batch, 16);
   assert.equal(chosen.config.lr, 0.01);
+});
+
+test('every thread the extension starts has its bundle built and shipped in the VSIX', () => {
+  const root = path.join(__dirname, '..');
+  const started = new Set<string>();
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else for (const m of fs.readFileSync(p, 'utf8').matchAll(/(?:startWorker\(|path\.join\(__dirname, )'([\w-]+\.js)'/g)) started.add(m[1]);
+    }
+  };
+  walk(path.join(root, 'src'));
+  assert.deepEqual([...started].sort(), ['infer-stage.js', 'train-peer.js', 'train-worker.js', 'typing-learner.js']);
+  const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+  const built = fs.readFileSync(path.join(root, 'esbuild.mjs'), 'utf8');
+  for (const bundle of started) {
+    assert.ok(shipped.includes(`!dist/${bundle}`), `.vscodeignore lets dist/${bundle} in`);
+    assert.ok(built.includes(`'dist/${bundle}'`), `esbuild.mjs builds dist/${bundle}`);
+  }
 });

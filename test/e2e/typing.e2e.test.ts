@@ -1,13 +1,15 @@
 // Fast typing in a real VS Code (code-server + chromium, see harness.ts): the ghost text shown
 // while keys arrive every few milliseconds always continues the text on the line at that moment
 // (never a completion of an older prefix left standing), and once typing stops it is the core's
-// greedy completion of the final text.
+// greedy completion of the final text. And what is typed is learnt (dynamic evaluation): after a
+// scene with new names, the ghost text is that of the core's model stepped on the same segments.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CompletionEngine } from '../../src/completion';
+import { CompletionEngine, encodeForModel } from '../../src/completion';
+import { DynamicAdapter, TYPING_SETTINGS } from '../../src/core/dynamic';
 import { loadModel } from '../../src/core/model/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 import { expectedGreedy } from './expected';
@@ -19,10 +21,13 @@ const PREFIX = '\nROMEO:\n';
 // 61 characters on a new line under a speaker's name; the default model completes it ("state,").
 const LINE = 'But soft, what light through yonder window breaks? It is the ';
 // Quick suggestions off: the word suggest widget would change what the ghost text continues.
-const SETTINGS = {
+const QUIET = {
   'charLstm.sampling.strategy': 'greedy',
   'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
 };
+// The fast-typing test compares with the model as loaded: its 69 characters would otherwise
+// take a step of learning what is typed (tested on its own below).
+const SETTINGS = { ...QUIET, 'charLstm.completion.adaptToTyping': false };
 
 const vsix = vsixForThisFile();
 
@@ -123,5 +128,67 @@ test('fast typing: every ghost text seen continues the line as it then was, and 
       + `(${distinct.size} distinct): ${current} the line's own completion, ${typedThrough} an earlier one typed through; final ${JSON.stringify(final)}`);
     t.diagnostic(`seen: ${[...distinct].map((d) => JSON.stringify(d)).join(', ')}`);
     assert.ok(distinct.size >= 2, 'ghost text showed in the pauses of the typing');
+  });
+});
+
+// Two names the default model has never seen, each typed a few times.
+const SCENE = `DUKE VEXBUZZARD:
+Where is the Lady Quillamine? Send for the Lady Quillamine,
+And bid her come to Vexbuzzard's hall anon.
+
+QUILLAMINE:
+My lord of Vexbuzzard, I am here; what would Vexbuzzard have?
+
+DUKE VEXBUZZARD:
+That Quillamine should sing, for Vexbuzzard is sad.
+
+QUILLAMINE:
+Then Quillamine shall sing, and Vexbuzzard be merry.
+
+DUKE VEXBUZZARD:
+Sing, Quillamine; sing to Vexbuzzard.`;
+const PROBE = 'QUILLAMINE:\nI sing for Quil';
+
+test('what is typed is learnt: after a scene with new names, another file\'s ghost text is that of the model stepped on the scene', { timeout: 120_000 }, async (t) => {
+  await withVsCode(t, 'typing-learnt', vsix(), QUIET, async (vs) => {
+    await h.waitForStatusBar(vs.page, /Char LSTM: default\b/);
+    const scene = join(vs.workspace, 'scene.txt');
+    writeFileSync(scene, '');
+    writeFileSync(join(vs.workspace, 'probe.txt'), '');
+    await h.openFile(vs.page, 'scene.txt');
+    // The first line, then a pause: the first request marks the document's start (its first segment).
+    await h.typeText(vs.page, SCENE.slice(0, SCENE.indexOf('\n') + 1));
+    await h.sleep(1500);
+    await h.typeText(vs.page, SCENE.slice(SCENE.indexOf('\n') + 1));
+    // A last key once the learner is surely idle: its request learns every whole segment left.
+    await h.sleep(3000);
+    await h.typeText(vs.page, '\n');
+    await h.waitForStableGhostText(vs.page, 10_000);
+    await h.sleep(3000);
+    const typed = await h.saveAndRead(vs.page, scene);
+    assert.equal(typed, `${SCENE}\n`);
+
+    await h.openFile(vs.page, 'probe.txt');
+    await h.typeText(vs.page, PROBE);
+    const ghost = await h.waitForStableGhostText(vs.page);
+
+    // The core: the default model stepped on the scene's whole segments of 50 characters from a
+    // zero state (dynamic evaluation), completing the probe with its mixture.
+    const { model, vocab, mixture } = await loadModel(defaultModel(vs), createKernels());
+    const ids = encodeForModel(vocab, typed);
+    const adapter = new DynamicAdapter(model);
+    const T = TYPING_SETTINGS.segment;
+    for (let s = 0; s < Math.floor((ids.length - 1) / T); s++) adapter.step(ids, s * T, T, TYPING_SETTINGS);
+    model.k.heap.set(adapter.weights(), model.params.values);
+    model.refreshInference();
+    const expected = new CompletionEngine(model, vocab, undefined, mixture ?? null).complete({
+      docKey: 'probe', text: PROBE, offset: PROBE.length, strategy: { kind: 'greedy' }, maxChars: 40, stopAtEndOfLine: true,
+    })?.insertText ?? '';
+    const unadapted = await expectedGreedy(defaultModel(vs), PROBE);
+    t.diagnostic(`after the scene: ${JSON.stringify(ghost)}; the core stepped on it: ${JSON.stringify(expected)}; the model as loaded: ${JSON.stringify(unadapted)}`);
+    await h.screenshot(vs.page, 'typing-learnt');
+    assert.match(expected, /^lamine/, 'the name typed in the scene');
+    assert.notEqual(unadapted, expected);
+    assert.equal(ghost, expected, 'the ghost text is the adapted core\'s');
   });
 });
