@@ -7,6 +7,8 @@ import { PipelinedPrimer } from '../src/core/pipeline/pipelined-primer';
 import { MODEL_M } from './model-m';
 import { splitCorpus } from '../src/core/data/corpus';
 import { mixtureForModel } from '../src/core/mix/workspace-mixture-fit';
+import { TypingAdaptation } from '../src/completion/typing-adaptation';
+import { ThreadedLearner } from '../src/core/dynamic/threaded-learner';
 
 export interface GhostLatency {
   /** Model-side milliseconds from a keystroke to 20 characters of ghost text, state cached. */
@@ -22,6 +24,13 @@ export interface GhostLatency {
   /** p50 and p99 again with the model mixed with an n-gram of the text and the document's cache. */
   mixtureP50: number;
   mixtureP99: number;
+  /**
+   * Mixed, keys 30 ms apart, learning what is typed (TypingAdaptation on a learner thread) or
+   * not (`still`): p50 / p99 of the keystroke's request (plus `observe`), the editor thread's
+   * milliseconds to adopt each stretch's weights (p50, max), and the stretches learnt.
+   */
+  adapting: { p50: number; p99: number; stillP50: number; stillP99: number; adoptP50: number; adoptMax: number;
+    stretches: number; steps: number };
 }
 
 /**
@@ -35,7 +44,9 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
   await primer?.ready;
   const engine = new CompletionEngine(model, vocab);
   const times = typingTimes(engine, text, keystrokes);
-  const mixed = typingTimes(new CompletionEngine(model, vocab, undefined, await mixtureForModel(model, vocab, splitCorpus(text), [0], 20_000)), text, keystrokes);
+  const mixture = await mixtureForModel(model, vocab, splitCorpus(text), [0], 20_000);
+  const mixed = typingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
+  const adapting = await adaptingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
   const firsts: number[] = [];
   for (let d = 0; d < 5; d++) {
     const before = performance.now();
@@ -47,9 +58,46 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
   const at = (t: number[], q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))];
   firsts.sort((a, b) => a - b);
   return { p50: at(times, 0.5), p99: at(times, 0.99), keystrokes: times.length, first2000Ms: firsts[2],
-    mixtureP50: at(mixed, 0.5), mixtureP99: at(mixed, 0.99) };
+    mixtureP50: at(mixed, 0.5), mixtureP99: at(mixed, 0.99), adapting };
 }
 
+/** Mixed typing with keys 30 ms apart, learning what is typed and not, the learner's weights landing in between. */
+async function adaptingTimes(engine: CompletionEngine, text: string, keystrokes: number): Promise<GhostLatency['adapting']> {
+  const { model } = engine;
+  const still = await pacedTimes(engine, 'still', text, keystrokes, null);
+  const adaptation = new TypingAdaptation(engine, new ThreadedLearner(model));
+  const adopts: number[] = [];
+  const adopt = model.adoptInference.bind(model);
+  model.adoptInference = (snapshot) => {
+    const before = performance.now();
+    adopt(snapshot);
+    adopts.push(performance.now() - before);
+  };
+  const times = await pacedTimes(engine, 'adapting', text, keystrokes, adaptation);
+  await adaptation.idle();
+  await adaptation.close(true);
+  model.adoptInference = adopt;
+  adopts.sort((a, b) => a - b);
+  const at = (t: number[], q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))] ?? NaN;
+  return { p50: at(times, 0.5), p99: at(times, 0.99), stillP50: at(still, 0.5), stillP99: at(still, 0.99),
+    adoptP50: at(adopts, 0.5), adoptMax: adopts.at(-1) ?? NaN, stretches: adaptation.stats.stretches, steps: adaptation.stats.steps };
+}
+
+/** typingTimes with a key every 30 ms, each request followed by `adaptation.observe` if given. */
+async function pacedTimes(engine: CompletionEngine, docKey: string, text: string, keystrokes: number,
+  adaptation: TypingAdaptation | null): Promise<number[]> {
+  const start = 1000, times: number[] = [];
+  for (let i = 0; i < keystrokes; i++) {
+    const offset = start + i;
+    const before = performance.now();
+    const typed = text.slice(0, offset);
+    engine.complete({ docKey, text: typed, offset, strategy: { kind: 'greedy' }, maxChars: 20, stopAtEndOfLine: false });
+    adaptation?.observe(docKey, typed, 0, offset);
+    if (i > 0) times.push(performance.now() - before);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return times.sort((a, b) => a - b);
+}
 /** Milliseconds per keystroke of typing `text` from offset 1,000 on, sorted; the first (priming) request left out. */
 function typingTimes(engine: CompletionEngine, text: string, keystrokes: number): number[] {
   const start = 1000; // a document that already has some text above the cursor

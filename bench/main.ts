@@ -215,6 +215,13 @@ function inferenceFigures(infer: Awaited<ReturnType<typeof benchCharLstmInferenc
     ghost_first_2000_ms: round(ghost.first2000Ms, 1),
     ghost_mixture_ms_p50: round(ghost.mixtureP50, 2),
     ghost_mixture_ms_p99: round(ghost.mixtureP99, 2),
+    ghost_paced_ms_p50: round(ghost.adapting.stillP50, 2),
+    ghost_paced_ms_p99: round(ghost.adapting.stillP99, 2),
+    ghost_adapting_ms_p50: round(ghost.adapting.p50, 2),
+    ghost_adapting_ms_p99: round(ghost.adapting.p99, 2),
+    adopt_weights_ms_p50: round(ghost.adapting.adoptP50, 2),
+    adopt_weights_ms_max: round(ghost.adapting.adoptMax, 2),
+    adapting_steps: `${ghost.adapting.steps} in ${ghost.adapting.stretches} stretches`,
   };
 }
 

@@ -23,6 +23,13 @@ interface Figures {
   ghost_first_2000_ms: number;
   ghost_mixture_ms_p50: number;
   ghost_mixture_ms_p99: number;
+  ghost_paced_ms_p50: number;
+  ghost_paced_ms_p99: number;
+  ghost_adapting_ms_p50: number;
+  ghost_adapting_ms_p99: number;
+  adopt_weights_ms_p50: number;
+  adopt_weights_ms_max: number;
+  adapting_steps: string;
   peak_rss_mb: number;
   peak_rss_50mb_mb: number | null;
   rss_50mb_detail: unknown;
@@ -51,6 +58,10 @@ export function printTable(f: Figures): void {
     ['a document\'s first ghost text, 2,000 chars above', `${f.ghost_first_2000_ms} ms`],
     ['the same 20 chars mixed with the workspace n-gram and the document cache, p50 / p99',
       `${f.ghost_mixture_ms_p50} / ${f.ghost_mixture_ms_p99} ms`],
+    ['the same, keys 30 ms apart, p50 / p99', `${f.ghost_paced_ms_p50} / ${f.ghost_paced_ms_p99} ms`],
+    ['the same, keys 30 ms apart, learning what is typed, p50 / p99', `${f.ghost_adapting_ms_p50} / ${f.ghost_adapting_ms_p99} ms`],
+    [`adopting learnt weights on the editor thread (${f.adapting_steps}), p50 / max`,
+      `${f.adopt_weights_ms_p50} / ${f.adopt_weights_ms_max} ms`],
     ['peak RSS while training (char-lstm only)', `${f.peak_rss_mb} MB`],
     ['peak RSS, 50 MB workspace gathered + trained', fmt(f.peak_rss_50mb_mb, 'MB')],
     ...Object.entries(f.matmul_gflops).map(([k, v]): [string, string] => [k, `${v} GFLOP/s`]),
