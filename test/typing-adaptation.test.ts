@@ -11,27 +11,13 @@ import { createKernels } from '../src/core/nn/kernels/select';
 import { DynamicAdapter, TYPING_SETTINGS, ThreadedLearner, localLearner, type Learner, type StretchJob } from '../src/core/dynamic';
 import { CompletionEngine, TypingAdaptation, completeInEditor, encodeForModel, type EditorDocument } from '../src/completion';
 import { unitsAfterIds } from '../src/completion/text-offsets';
+import { SCENE as NEW_NAMES } from './new-names-scene';
 
 const DEFAULT_MODEL = path.join(__dirname, '..', 'models', 'default.safetensors');
 const GREEDY = { kind: 'greedy' } as const;
 
-/** Two new names, each typed a few times: what dynamic evaluation should pick up. */
-const SCENE = `DUKE VEXBUZZARD:
-Where is the Lady Quillamine? Send for the Lady Quillamine,
-And bid her come to Vexbuzzard's hall anon.
-
-QUILLAMINE:
-My lord of Vexbuzzard, I am here; what would Vexbuzzard have?
-
-DUKE VEXBUZZARD:
-That Quillamine should sing, for Vexbuzzard is sad.
-
-QUILLAMINE:
-Then Quillamine shall sing, and Vexbuzzard be merry.
-
-DUKE VEXBUZZARD:
-Sing, Quillamine; sing to Vexbuzzard.
-`;
+/** The scene, ending with a line end. */
+const SCENE = `${NEW_NAMES}\n`;
 
 /** The default model as completions use it; `lstmOnly` leaves out its n-gram mixture. */
 async function engineOf(lstmOnly = false): Promise<CompletionEngine> {

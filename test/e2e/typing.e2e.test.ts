@@ -14,6 +14,7 @@ import { loadModel } from '../../src/core/model/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 import { expectedGreedy } from './expected';
 import * as h from './harness';
+import { SCENE } from '../new-names-scene';
 import { defaultModel, vsixForThisFile, withVsCode } from './session';
 
 const FILE = 'shakespeare.txt';
@@ -131,22 +132,6 @@ test('fast typing: every ghost text seen continues the line as it then was, and 
   });
 });
 
-// Two names the default model has never seen, each typed a few times.
-const SCENE = `DUKE VEXBUZZARD:
-Where is the Lady Quillamine? Send for the Lady Quillamine,
-And bid her come to Vexbuzzard's hall anon.
-
-QUILLAMINE:
-My lord of Vexbuzzard, I am here; what would Vexbuzzard have?
-
-DUKE VEXBUZZARD:
-That Quillamine should sing, for Vexbuzzard is sad.
-
-QUILLAMINE:
-Then Quillamine shall sing, and Vexbuzzard be merry.
-
-DUKE VEXBUZZARD:
-Sing, Quillamine; sing to Vexbuzzard.`;
 const PROBE = 'QUILLAMINE:\nI sing for Quil';
 
 test('what is typed is learnt: after a scene with new names, another file\'s ghost text is that of the model stepped on the scene', { timeout: 120_000 }, async (t) => {
