@@ -168,23 +168,34 @@ test('a cursor that jumps back or far ahead starts a new stretch where it is; do
   const doc = new TypedDocument('file:///a');
   await type(engine, adaptation, text.slice(0, 120), doc);
   const jobs = learner.jobs.length;
-  // A paste of 400 characters: not learnt, but for the segment where typing goes on.
+  // A paste of 400 characters: not learnt, but for the part of it in the stretch where typing
+  // goes on, which starts at the last multiple of 256 before the first keystroke after it (521).
   doc.text += text.slice(120, 520);
   await type(engine, adaptation, text.slice(520, 540), doc);
   assert.equal(learner.jobs.length, jobs, 'nothing learnt across the paste');
   await type(engine, adaptation, text.slice(540, 600), doc);
-  const after = learner.jobs[jobs];
-  // The first keystroke after the paste (at 521) marks where the next stretch starts: at 500.
-  assert.equal(after.ids.length, 51);
-  assert.deepEqual([...after.ids], [...encodeForModel(engine.vocab, text.slice(500, 551))]);
-  // Deleting back over the mark: typing resumes a stretch from the new cursor.
+  assert.deepEqual([...learner.jobs[jobs].ids], [...encodeForModel(engine.vocab, text.slice(512, 563))]);
+  // Deleting back over the mark: the next stretch starts at 256, before the cursor (401).
+  const before = learner.jobs.length;
   doc.text = doc.text.slice(0, 400);
   await type(engine, adaptation, 'And Quillamine sang to Vexbuzzard all the night long, and he was merry.', doc);
-  assert.deepEqual([...learner.jobs.at(-1)!.ids], [...encodeForModel(engine.vocab, doc.text.slice(400, 451))]);
+  assert.deepEqual([...learner.jobs[before].ids], [...encodeForModel(engine.vocab, doc.text.slice(256, 402))]);
   // Another document starts its own stretch.
   const other = new TypedDocument('file:///b');
   await type(engine, adaptation, 'x'.repeat(52), other);
   assert.deepEqual([...learner.jobs.at(-1)!.ids], [...encodeForModel(engine.vocab, 'x'.repeat(51))]);
+});
+
+test('marking where learning starts costs no model step: the state cache holds the state there', async () => {
+  const engine = await engineOf(true);
+  const adaptation = new TypingAdaptation(engine, new RecordingLearner(engine));
+  const text = SCENE.repeat(20).slice(0, 5000);
+  for (const offset of [5000, 4200, 4097]) { // a jump back each time, 4097 just past a window's start
+    engine.complete({ docKey: 'd', text, offset, strategy: GREEDY, maxChars: 20, stopAtEndOfLine: true });
+    const steps = engine.states.stats.stepsRun;
+    adaptation.observe('d', text, 0, offset);
+    assert.equal(engine.states.stats.stepsRun, steps, `at ${offset}`);
+  }
 });
 
 test('a learner that fails stops learning with its reason; completions go on from the weights as they are', async () => {

@@ -58,7 +58,8 @@ export class DocumentStates {
   private readonly docs = new Map<string, Window[]>();
   private readonly maxDocuments: number;
   private readonly windowChars: number;
-  private readonly checkpointChars: number;
+  /** A copy of the state is kept at every multiple of this (document offsets) a window has read. */
+  readonly checkpointChars: number;
   private readonly zero: Stepper;
 
   constructor(readonly model: CharModel, readonly vocab: Vocab, options: DocumentStatesOptions = {}) {

@@ -31,7 +31,7 @@ const MAX_DOCUMENTS = 32;
  * person types, so completions pick up new names and phrasing within a few lines.
  *
  * Each completion request tells `observe` where the cursor is. The text from a document's mark
- * (where the last stretch ended, or the last multiple of 50 before where the cursor first was)
+ * (where the last stretch ended, or the last multiple of 256 before where the cursor first was)
  * to the cursor is sent to the
  * learner once it holds a segment or more, with the state the model had read up to the mark;
  * the learner takes one gradient step per segment on its copy of the weights and sends them back
@@ -115,11 +115,13 @@ export class TypingAdaptation {
 
   /**
    * Where learning starts in a document first asked about at `offset` (or after a jump): the
-   * last multiple of the segment at or before it (kept out of a CRLF or a surrogate pair), so the
-   * segments a document's text is cut into do not depend on when the editor first asked.
+   * last multiple of the state cache's checkpoint spacing (256) at or before it, whose state the
+   * cache already holds (the same window as the cursor's, since windows start at multiples of
+   * it), so marking costs no model step; and a document's segments do not depend on when the
+   * editor first asked.
    */
   private firstMark(text: string, textStart: number, offset: number): number {
-    let at = Math.max(textStart, offset - (offset % this.segment));
+    let at = Math.max(textStart, offset - (offset % this.engine.states.checkpointChars));
     if (at > textStart && !isBoundary(text, at - textStart)) at--;
     return at;
   }
