@@ -45,6 +45,7 @@ port.on('message', (message: ToWorker) => {
 });
 
 async function run(id: number, request: TrainRequest, signal: AbortSignal): Promise<void> {
+  const started = Date.now();
   let corpus;
   try {
     corpus = await gatherCorpus(request.folders, { exclude: request.exclude, signal });
@@ -64,19 +65,24 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   const files = corpus.files.length;
   // The workspace n-gram first (seconds: it reads at most the text's last 8 M characters): the
   // baseline the LSTM's validation loss is measured against, and part of every checkpoint.
-  const started = Date.now();
+  const ngramStarted = Date.now();
   const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars);
-  post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - started });
+  post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - ngramStarted });
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   let sized: Pick<TrainRequest, 'model' | 'config'> = request;
   try {
     // UTF-16 lengths: close enough to characters for sizing, and no copy of a 50 MB text.
-    if (request.plan) sized = await sizeToWorkspace(id, request, vocab, texts.train.length, basis.targets.bucket.length, signal);
+    if (request.plan) {
+      const minutes = budgetLeft(request.config.maxMinutes, started);
+      sized = await sizeToWorkspace(id, request, vocab, texts.train, basis.targets.bucket.length, minutes, signal);
+    }
   } catch (e) {
     if (!signal.aborted) throw e;
   }
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-  const { model, config } = sized;
+  const { model } = sized;
+  // The budget is the whole run's: reading the folder, the n-gram and the probe came out of it.
+  const config = { ...sized.config, maxMinutes: budgetLeft(request.config.maxMinutes, started) };
   let lastStep = 0;
   const training = train({
     kernels: createKernels(), vocab, ...texts, model, config, signal, keepTargetProbs: true,
@@ -114,18 +120,40 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
  * The shape and settings planned for this workspace's size and this machine's speed (a second
  * of real training per shape considered), with the user's own settings kept; reported with why.
  */
-async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, trainChars: number, validChars: number,
-  signal: AbortSignal): Promise<Pick<TrainRequest, 'model' | 'config'>> {
+async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, train: string, validChars: number,
+  minutes: number, signal: AbortSignal): Promise<Pick<TrainRequest, 'model' | 'config'>> {
   const fixed = request.plan?.fixed ?? [];
   const { config } = request;
+  // The probe trains on the workspace's own text: its vocabulary sizes the dense layer's cost.
+  const sample = train.slice(0, PROBE_SAMPLE_CHARS);
   const plan = await planTraining({
-    trainChars, validChars, minutes: config.maxMinutes, vocabSize: vocab.size, batch: config.batch,
+    trainChars: train.length, validChars, minutes, vocabSize: vocab.size, batch: config.batch,
     shapes: shapeIsFixed(fixed) ? [request.model] : undefined,
-    speed: (shape) => probeSpeed(shape, { threads: config.threads, signal }),
+    speed: (shape) => probeSpeed(shape, { threads: config.threads, signal, sample }),
   });
   const chosen = applyPlan(request.model, config, plan, fixed);
+  const spent = config.maxMinutes > 0
+    ? [`Reading the folder and building the n-gram took ${formatSeconds(config.maxMinutes - minutes)} of the ${config.maxMinutes}-minute budget: `
+      + 'the rest is planned for, less the speed probe.'] : [];
   const kept = fixed.length > 0 ? [`Kept from your settings: ${fixed.map((k) => `${k} ${String({ ...chosen.model, ...chosen.config }[k])}`).join(', ')}.`] : [];
-  post({ type: 'plan', id, ...chosen, reasons: [...plan.reasons, ...kept] });
+  post({ type: 'plan', id, ...chosen, reasons: [...spent, ...plan.reasons, ...kept] });
   return chosen;
+}
+
+/** Characters of the training text the speed probe trains on (repeated as it needs). */
+const PROBE_SAMPLE_CHARS = 100_000;
+
+/**
+ * Minutes left of a run's budget of `minutes` (0: no limit) at this moment, the run having
+ * started at `started` (ms): never under a tenth of it, so a run that took long to read its
+ * folder still trains and keeps a checkpoint.
+ */
+function budgetLeft(minutes: number, started: number): number {
+  if (minutes <= 0) return 0;
+  return Math.max(minutes / 10, minutes - (Date.now() - started) / 60_000);
+}
+
+function formatSeconds(minutes: number): string {
+  return `${(minutes * 60).toFixed(1)} s`;
 }
 
