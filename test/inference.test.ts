@@ -104,3 +104,27 @@ for (const [backend, makeKernels] of backends()) {
     assert.throws(() => model.infer(new Array(INFER_CHUNK + 1).fill(0), 0, INFER_CHUNK + 1, state), RangeError);
   });
 }
+
+for (const [backend, makeKernels] of backends()) {
+  test(`${backend}: a model that adopts another's inference snapshot infers exactly as that one does; another shape's is refused`, () => {
+    const config: ModelConfig = { cell: 'lstm', embedding: 8, hidden: 24, layers: 2, dropout: 0, vocabSize: 11 };
+    const a = new CharModel(makeKernels(), config, seededRandom(1));
+    const b = new CharModel(makeKernels(), config, seededRandom(2));
+    const ids = [1, 4, 2, 9, 3, 3, 7, 0, 5];
+    const read = (m: CharModel) => {
+      const s = new Stepper(m);
+      s.feed(ids);
+      return { logits: Array.from(s.logits!), state: Array.from(s.state) };
+    };
+    const before = a.inferGeneration;
+    a.adoptInference(b.inferenceSnapshot());
+    assert.ok(a.inferGeneration > before, 'copies elsewhere (a pipelined primer\'s) know the weights changed');
+    const s = new Stepper(a, new Float32Array(a.stateSize)); // reads without refreshing
+    s.feed(ids);
+    assert.deepEqual({ logits: Array.from(s.logits!), state: Array.from(s.state) }, read(b));
+    assert.deepEqual(Array.from(a.k.heap.subarray(a.params.values, a.params.values + a.params.count)),
+      Array.from(b.k.heap.subarray(b.params.values, b.params.values + b.params.count)), 'and trains from those weights');
+    const other = new CharModel(makeKernels(), { ...config, hidden: 16 }, seededRandom(3));
+    assert.throws(() => a.adoptInference(other.inferenceSnapshot()), /it is of another model/);
+  });
+}
