@@ -108,6 +108,26 @@ for (const [name, make] of backends()) {
   });
 }
 
+test('an adapter in place (a learner thread\'s own model) steps as a copy does, and resets to the weights it started from', () => {
+  const make = backends()[1][1];
+  const vocab = Vocab.fromText(ALPHABET);
+  const config = { cell: 'lstm' as const, vocabSize: vocab.size, embedding: 8, hidden: 16, layers: 2, dropout: 0 };
+  const source = new CharModel(make(), config, seededRandom(3));
+  const own = new CharModel(make(), config, seededRandom(3));
+  const start = paramBytes(own);
+  const ids = vocab.encode(sentences(seededRandom(5), 400));
+  const copying = new DynamicAdapter(source), inPlace = DynamicAdapter.inPlace(own);
+  assert.equal(inPlace.copy, own);
+  for (let s = 0; s < 5; s++) {
+    copying.step(ids, s * 50, 50, { eta: 0.5, lambda: 0.01 });
+    inPlace.step(ids, s * 50, 50, { eta: 0.5, lambda: 0.01 });
+  }
+  assert.deepEqual(inPlace.weights(), copying.weights());
+  assert.notDeepEqual(paramBytes(own), start, 'the model itself moved');
+  inPlace.reset();
+  assert.deepEqual(paramBytes(own), start, 'and is back where it started');
+});
+
 test('dynamic evaluation learns a made-up identifier: lower nats/char on the text that repeats it', async () => {
   const { model, vocab } = await wasmSmallModel();
   const { text, half } = repeatedPhrase();

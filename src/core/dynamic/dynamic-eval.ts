@@ -135,18 +135,26 @@ export class DynamicAdapter {
   private prepared: { key: string; decay: Float32Array; step: Float32Array } | null = null;
   private preparedStats: GradientStats | null = null;
 
-  constructor(readonly source: CharModel, kernels: Kernels = source.k) {
-    this.copy = new CharModel(kernels, source.config);
+  constructor(readonly source: CharModel, kernels: Kernels = source.k, private readonly adaptsSource = false) {
+    this.copy = adaptsSource ? source : new CharModel(kernels, source.config);
     this.state = this.copy.newState(1);
-    this.theta0 = source.k.heap.slice(0, 0);
+    this.theta0 = source.k.heap.slice(source.params.values, source.params.values + source.params.count);
     this.reset();
   }
 
-  /** The copy's weights back to the source's (read afresh) and the state to zero. */
+  /**
+   * An adapter whose copy is `model` itself, θ0 its weights now: for a model kept only to be
+   * adapted (a learner thread's), sparing a second model's weights and gradients. The one
+   * exception to "the model given is never written".
+   */
+  static inPlace(model: CharModel): DynamicAdapter {
+    return new DynamicAdapter(model, model.k, true);
+  }
+
+  /** The copy's weights back to the source's (read afresh; in place, θ0) and the state to zero. */
   reset(): void {
     const { source, copy } = this;
-    const n = source.params.count;
-    this.theta0 = source.k.heap.slice(source.params.values, source.params.values + n);
+    if (!this.adaptsSource) this.theta0 = source.k.heap.slice(source.params.values, source.params.values + source.params.count);
     copy.k.heap.set(this.theta0, copy.params.values);
     this.resetState();
   }

@@ -24,7 +24,7 @@ port.on('message', (message: ToLearner) => {
       const model = new CharModel(createKernels(), message.config);
       if (message.weights.length !== model.params.count) throw new Error(`${message.weights.length} weights for a model of ${model.params.count}`);
       model.k.heap.set(message.weights, model.params.values);
-      learner = new TypedTextLearner(model, message.settings);
+      learner = new TypedTextLearner(model, message.settings, true); // this model exists to be adapted
     } catch (e) {
       broken = (e as Error).message;
       post({ kind: 'failed', id: null, message: broken });

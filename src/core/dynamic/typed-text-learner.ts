@@ -1,5 +1,4 @@
 import type { CharModel } from '../model/char-model';
-import type { Kernels } from '../nn/kernels/kernels';
 import { DynamicAdapter, DEFAULT_SEGMENT, DYNAMIC_DEFAULTS, type DynamicSettings } from './dynamic-eval';
 
 /**
@@ -45,8 +44,9 @@ export class TypedTextLearner {
   /** Steps taken since the start (or the last `reset`). */
   steps = 0;
 
-  constructor(model: CharModel, readonly settings: DynamicSettings & { segment: number } = TYPING_SETTINGS, kernels?: Kernels) {
-    this.adapter = new DynamicAdapter(model, kernels);
+  /** `inPlace`: adapt `model` itself (a learner thread's own model) rather than a copy of it. */
+  constructor(model: CharModel, readonly settings: DynamicSettings & { segment: number } = TYPING_SETTINGS, inPlace = false) {
+    this.adapter = inPlace ? DynamicAdapter.inPlace(model) : new DynamicAdapter(model);
   }
 
   /**
