@@ -71,11 +71,7 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   let sized: Pick<TrainRequest, 'model' | 'config'> = request;
   try {
-    // UTF-16 lengths: close enough to characters for sizing, and no copy of a 50 MB text.
-    if (request.plan) {
-      const minutes = budgetLeft(request.config.maxMinutes, started);
-      sized = await sizeToWorkspace(id, request, vocab, texts.train, basis.targets.bucket.length, minutes, signal);
-    }
+    if (request.plan) sized = await sizeToWorkspace(id, request, vocab, texts.train, basis.targets.bucket.length, started, signal);
   } catch (e) {
     if (!signal.aborted) throw e;
   }
@@ -118,22 +114,25 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
 
 /**
  * The shape and settings planned for this workspace's size and this machine's speed (a second
- * of real training per shape considered), with the user's own settings kept; reported with why.
+ * of real training per shape considered) in what is left of the budget of a run that began at
+ * `started` (ms), with the user's own settings kept; reported with why.
  */
 async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, train: string, validChars: number,
-  minutes: number, signal: AbortSignal): Promise<Pick<TrainRequest, 'model' | 'config'>> {
+  started: number, signal: AbortSignal): Promise<Pick<TrainRequest, 'model' | 'config'>> {
   const fixed = request.plan?.fixed ?? [];
   const { config } = request;
+  const spentSec = (Date.now() - started) / 1000;
   // The probe trains on the workspace's own text: its vocabulary sizes the dense layer's cost.
   const sample = train.slice(0, PROBE_SAMPLE_CHARS);
   const plan = await planTraining({
-    trainChars: train.length, validChars, minutes, vocabSize: vocab.size, batch: config.batch,
+    // UTF-16 length: close enough to characters for sizing, and no copy of a 50 MB text.
+    trainChars: train.length, validChars, minutes: budgetLeft(config.maxMinutes, started), vocabSize: vocab.size, batch: config.batch,
     shapes: shapeIsFixed(fixed) ? [request.model] : undefined,
     speed: (shape) => probeSpeed(shape, { threads: config.threads, signal, sample }),
   });
   const chosen = applyPlan(request.model, config, plan, fixed);
   const spent = config.maxMinutes > 0
-    ? [`Reading the folder and building the n-gram took ${formatSeconds(config.maxMinutes - minutes)} of the ${config.maxMinutes}-minute budget: `
+    ? [`Reading the folder and building the n-gram took ${spentSec.toFixed(1)} s of the ${config.maxMinutes}-minute budget: `
       + 'the rest is planned for, less the speed probe.'] : [];
   const kept = fixed.length > 0 ? [`Kept from your settings: ${fixed.map((k) => `${k} ${String({ ...chosen.model, ...chosen.config }[k])}`).join(', ')}.`] : [];
   post({ type: 'plan', id, ...chosen, reasons: [...spent, ...plan.reasons, ...kept] });
@@ -151,9 +150,5 @@ const PROBE_SAMPLE_CHARS = 100_000;
 function budgetLeft(minutes: number, started: number): number {
   if (minutes <= 0) return 0;
   return Math.max(minutes / 10, minutes - (Date.now() - started) / 60_000);
-}
-
-function formatSeconds(minutes: number): string {
-  return `${(minutes * 60).toFixed(1)} s`;
 }
 

@@ -41,8 +41,6 @@ export interface Learner {
 /** The adapting copy and its steps; what a learner thread holds, or a test in this one. */
 export class TypedTextLearner {
   readonly adapter: DynamicAdapter;
-  /** Steps taken since the start (or the last `reset`). */
-  steps = 0;
 
   /** `inPlace`: adapt `model` itself (a learner thread's own model) rather than a copy of it. */
   constructor(model: CharModel, readonly settings: DynamicSettings & { segment: number } = TYPING_SETTINGS, inPlace = false) {
@@ -63,7 +61,6 @@ export class TypedTextLearner {
     copy.k.heap.set(job.state, adapter.state);
     let total = 0;
     for (let s = 0; s < steps; s++) total += adapter.step(job.ids, s * T, T, settings);
-    this.steps += steps;
     copy.refreshInference();
     const heap = copy.k.heap; // afresh: the passes may have grown the memory
     return {
@@ -76,7 +73,7 @@ export class TypedTextLearner {
   }
 }
 
-/** A Learner on this thread: each stretch is learnt before `learn` returns (tests, the CLI, benches). */
+/** A Learner on this thread: each stretch is learnt before `learn` returns (what the tests compare the thread with). */
 export function localLearner(model: CharModel, settings?: DynamicSettings & { segment: number }): Learner {
   const learner = new TypedTextLearner(model, settings);
   return {
