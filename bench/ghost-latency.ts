@@ -43,9 +43,9 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
   const primer = PipelinedPrimer.start(model);
   await primer?.ready;
   const engine = new CompletionEngine(model, vocab);
-  const times = typingTimes(engine, text, keystrokes);
+  const times = await typingTimes(engine, text, keystrokes);
   const mixture = await mixtureForModel(model, vocab, splitCorpus(text), [0], 20_000);
-  const mixed = typingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
+  const mixed = await typingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
   const adapting = await adaptingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
   const firsts: number[] = [];
   for (let d = 0; d < 5; d++) {
@@ -55,16 +55,18 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
     firsts.push(performance.now() - before);
   }
   await primer?.close();
-  const at = (t: number[], q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))];
   firsts.sort((a, b) => a - b);
-  return { p50: at(times, 0.5), p99: at(times, 0.99), keystrokes: times.length, first2000Ms: firsts[2],
-    mixtureP50: at(mixed, 0.5), mixtureP99: at(mixed, 0.99), adapting };
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), keystrokes: times.length, first2000Ms: firsts[2],
+    mixtureP50: quantile(mixed, 0.5), mixtureP99: quantile(mixed, 0.99), adapting };
 }
+
+/** Milliseconds between keys when the learner's weights should land between them. */
+const PACE_MS = 30;
 
 /** Mixed typing with keys 30 ms apart, learning what is typed and not, the learner's weights landing in between. */
 async function adaptingTimes(engine: CompletionEngine, text: string, keystrokes: number): Promise<GhostLatency['adapting']> {
   const { model } = engine;
-  const still = await pacedTimes(engine, 'still', text, keystrokes, null);
+  const still = await typingTimes(engine, text, keystrokes, { docKey: 'still', paceMs: PACE_MS });
   const adaptation = new TypingAdaptation(engine, new ThreadedLearner(model));
   const adopts: number[] = [];
   const adopt = model.adoptInference.bind(model);
@@ -73,41 +75,39 @@ async function adaptingTimes(engine: CompletionEngine, text: string, keystrokes:
     adopt(snapshot);
     adopts.push(performance.now() - before);
   };
-  const times = await pacedTimes(engine, 'adapting', text, keystrokes, adaptation);
+  const times = await typingTimes(engine, text, keystrokes, { docKey: 'adapting', paceMs: PACE_MS, adaptation });
   await adaptation.idle();
   await adaptation.close(true);
   model.adoptInference = adopt;
   adopts.sort((a, b) => a - b);
-  const at = (t: number[], q: number) => t[Math.min(t.length - 1, Math.floor(q * t.length))] ?? NaN;
-  return { p50: at(times, 0.5), p99: at(times, 0.99), stillP50: at(still, 0.5), stillP99: at(still, 0.99),
-    adoptP50: at(adopts, 0.5), adoptMax: adopts.at(-1) ?? NaN, stretches: adaptation.stats.stretches, steps: adaptation.stats.steps };
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), stillP50: quantile(still, 0.5), stillP99: quantile(still, 0.99),
+    adoptP50: quantile(adopts, 0.5), adoptMax: adopts.at(-1) ?? NaN, stretches: adaptation.stats.stretches, steps: adaptation.stats.steps };
 }
 
-/** typingTimes with a key every 30 ms, each request followed by `adaptation.observe` if given. */
-async function pacedTimes(engine: CompletionEngine, docKey: string, text: string, keystrokes: number,
-  adaptation: TypingAdaptation | null): Promise<number[]> {
-  const start = 1000, times: number[] = [];
+/** The q-quantile of ascending `t`; NaN when it is empty. */
+function quantile(t: number[], q: number): number {
+  return t[Math.min(t.length - 1, Math.floor(q * t.length))] ?? NaN;
+}
+
+/**
+ * Milliseconds per keystroke of typing `text` from offset 1,000 on, sorted; the first (priming)
+ * request left out. With `paceMs`, a key every that many milliseconds (what lands meanwhile, a
+ * learner's weights, runs between keys); with `adaptation`, each request is followed by its
+ * `observe`, counted in the keystroke's time.
+ */
+async function typingTimes(engine: CompletionEngine, text: string, keystrokes: number,
+  o: { docKey?: string; paceMs?: number; adaptation?: TypingAdaptation } = {}): Promise<number[]> {
+  const start = 1000; // a document that already has some text above the cursor
+  const docKey = o.docKey ?? 'bench';
+  const times: number[] = [];
   for (let i = 0; i < keystrokes; i++) {
     const offset = start + i;
     const before = performance.now();
     const typed = text.slice(0, offset);
     engine.complete({ docKey, text: typed, offset, strategy: { kind: 'greedy' }, maxChars: 20, stopAtEndOfLine: false });
-    adaptation?.observe(docKey, typed, 0, offset);
+    o.adaptation?.observe(docKey, typed, 0, offset);
     if (i > 0) times.push(performance.now() - before);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  return times.sort((a, b) => a - b);
-}
-/** Milliseconds per keystroke of typing `text` from offset 1,000 on, sorted; the first (priming) request left out. */
-function typingTimes(engine: CompletionEngine, text: string, keystrokes: number): number[] {
-  const start = 1000; // a document that already has some text above the cursor
-  const times: number[] = [];
-  for (let i = 0; i < keystrokes; i++) {
-    const offset = start + i;
-    const before = performance.now();
-    engine.complete({ docKey: 'bench', text: text.slice(0, offset), offset, strategy: { kind: 'greedy' },
-      maxChars: 20, stopAtEndOfLine: false });
-    if (i > 0) times.push(performance.now() - before);
+    if (o.paceMs !== undefined) await new Promise((r) => setTimeout(r, o.paceMs));
   }
   return times.sort((a, b) => a - b);
 }
