@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { type Corpus, documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
 import { describeEncodings, describeExclusions, describeSkips } from '../core/data/left-out';
-import { Vocab } from '../core/data/vocab';
+import { PRINTABLE_ASCII, Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
 import { CONFIG_LIMITS } from '../core/model/validate-config';
@@ -17,8 +17,9 @@ import { floatArg, intArg } from './parse-number';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
 type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
-type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars'> & {
-  out: string; resume?: string; backend: Backend; half?: boolean; json?: boolean; mixture: boolean;
+type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars' | 'schedule'> & {
+  lrSchedule: TrainConfig['schedule'];
+  out: string; resume?: string; valid?: string[]; minCharCount: number; backend: Backend; half?: boolean; json?: boolean; mixture: boolean;
 };
 
 /** Share of the text, taken from its end, held out for validation. */
@@ -31,6 +32,9 @@ export function addTrainCommand(program: Command): void {
     .argument('<inputs...>', 'files and folders to learn from (.gitignore is respected)')
     .requiredOption('-o, --out <file>', 'where the best model is saved (safetensors)')
     .option('--resume <file>', 'continue training this model (keeps its shape and vocabulary)')
+    .option('--valid <inputs...>', 'held-out files and folders to validate on, instead of the last 10% of the text')
+    .option('--min-char-count <n>', 'a new vocabulary keeps characters seen at least this often (and always tab, '
+      + 'newline and printable ASCII); rarer ones are read as unknown', intArg(1), 1)
     .addOption(new Option('--backend <name>', 'numeric kernels').choices(['wasm', 'reference']).default('wasm'))
     .option('--half', 'save float16 weights (half the file size)')
     .option('--json', 'print training events as JSON lines on stdout instead of the progress bar')
@@ -52,6 +56,9 @@ export function addTrainCommand(program: Command): void {
     .option('--threads <n>', 'threads sharing each batch, 0 for one per core', intArg(0, 64), T.threads)
     .option('--validate-every <steps>', 'validate every this many steps, 0 for once per epoch', intArg(0), T.validateEvery)
     .option('--patience <n>', 'stop after this many validations without a new best, 0 for never', intArg(0), T.patience)
+    .option('--max-steps <n>', 'stop after this many steps, 0 for the epochs to decide', intArg(0), T.maxSteps)
+    .addOption(new Option('--lr-schedule <kind>', 'plateau: --lr-decay after a validation without a new best; '
+      + 'cosine: half a cosine down to lr/20 over the run\'s steps').choices(['plateau', 'cosine']).default(T.schedule))
     .option('--lr-decay <factor>', 'multiply the learning rate by this after a validation without a new best',
       floatArg({ min: 0, max: 1, minExclusive: true }), T.lrDecay)
     .action((inputs: string[], flags: TrainFlags, cmd: Command) => runTrain(inputs, flags, cmd));
@@ -72,10 +79,12 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
   try {
     const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
     let corpus: Corpus | null = await gatherCorpus(inputs, { signal: controller.signal });
+    const heldOut = flags.valid ? await gatherCorpus(flags.valid, { signal: controller.signal }) : null;
     const chars = corpus.files.reduce((n, f) => n + f.chars, 0);
     reporter.line([`read ${plural(corpus.files.length, 'file')}, ${formatCount(chars)} chars`, describeSkips(corpus.skipped),
       describeExclusions(corpus.excluded), describeEncodings(corpus.files)].filter((part) => part !== '').join('; '));
-    let texts: { train: string; valid: string } | null = splitCorpus(corpus.text, VALID_FRACTION);
+    let texts: { train: string; valid: string } | null = heldOut
+      ? { train: corpus.text, valid: heldOut.text } : splitCorpus(corpus.text, VALID_FRACTION);
     // Two code points lie within the first four UTF-16 units: no array of the whole held-out text.
     if ([...texts.valid.slice(0, 4)].length < 2) {
       throw new CliError(`the text is too short to train on (${formatCount(chars)} chars): `
@@ -93,15 +102,18 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         + 'the text are not in its vocabulary and are read as unknown');
     } else {
       // From the whole text, so the validation tail has no unknown characters.
-      vocab = Vocab.fromText(corpus.text);
+      vocab = flags.minCharCount > 1
+        ? Vocab.fromText(corpus.text, { minCount: flags.minCharCount, always: PRINTABLE_ASCII })
+        : Vocab.fromText(heldOut ? corpus.text + heldOut.text : corpus.text);
     }
 
     const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batch: flags.batch, seqLen: flags.seqLen, lr: flags.lr,
       epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip, threads: flags.threads,
-      validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay };
+      validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay, maxSteps: flags.maxSteps,
+      schedule: flags.lrSchedule };
     let start: StartEvent | undefined;
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
-      + `${formatCount(chars)} chars; first ${100 - VALID_FRACTION * 100}% trained)`;
+      + `${formatCount(chars)} chars; ${heldOut ? `validated on ${describeInputs(flags.valid!)}` : `first ${100 - VALID_FRACTION * 100}% trained`})`;
 
     let basis: ReturnType<typeof corpusMixtureBasis> | null = null;
     if (flags.mixture) {

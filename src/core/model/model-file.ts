@@ -48,7 +48,7 @@ export interface TrainingInfo {
   /** What it was trained on, e.g. "tinyshakespeare.txt (first 90%)". */
   corpus?: string;
   /** The training settings used. */
-  train?: Record<string, number>;
+  train?: Record<string, number | string>;
   /** Set when the model was imported from another framework's file rather than trained here. */
   importedFrom?: 'pytorch' | 'keras';
   /** Where an imported model's vocabulary was read: a sidecar file's name, or '"vocab" metadata'... */

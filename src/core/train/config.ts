@@ -28,6 +28,15 @@ export interface TrainConfig {
    * ReduceLROnPlateau); 1 keeps it constant. Late small steps settle into a lower loss.
    */
   lrDecay: number;
+  /** Stop after this many steps; 0 means the epochs decide. */
+  maxSteps: number;
+  /**
+   * How the learning rate moves: 'plateau' multiplies it by `lrDecay` after each validation
+   * without a new best; 'cosine' follows half a cosine from `lr` down to a twentieth of it over
+   * the run's steps (Loshchilov & Hutter, 2017), a function of the step alone, so a resumed run
+   * continues it exactly.
+   */
+  schedule: 'plateau' | 'cosine';
   /** Validation uses at most this many characters from the start of the held-out text. */
   maxValidChars: number;
 }
@@ -45,4 +54,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   patience: 4,
   lrDecay: 0.5,
   maxValidChars: 250_000,
+  maxSteps: 0,
+  schedule: 'plateau',
 };

@@ -109,7 +109,7 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
   const shares = splitStreams(B, config.threads, k.name);
   const lead = shares[0];
   const perEpoch = batches.steps;
-  const totalSteps = perEpoch * config.epochs;
+  const totalSteps = config.maxSteps > 0 ? Math.min(config.maxSteps, perEpoch * config.epochs) : perEpoch * config.epochs;
   const validateEvery = config.validateEvery > 0 ? Math.min(config.validateEvery, perEpoch) : perEpoch;
   emit({ kind: 'start', backend: k.description, threads: shares.length, parameters: model.params.trainable, trainChars: trainIds.length,
     validChars: validIds.length, batch: B, seqLen: T, stepsPerEpoch: perEpoch, epochs: config.epochs,
@@ -141,7 +141,7 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
       await opts.onBest?.(model, best);
     } else {
       sinceBest++;
-      lr *= config.lrDecay;
+      if (config.schedule === 'plateau') lr *= config.lrDecay;
     }
     emit({ kind: 'validation', epoch, step, charsSeen: step * B * T, loss, best: improved,
       bestLoss: best?.validLoss ?? loss, lr, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY) });
@@ -154,6 +154,8 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
       for (let s = 0; s < perEpoch; s++) {
         if (signal?.aborted) { reason = 'cancelled'; break outer; }
         if (Date.now() >= deadline) { reason = 'time-limit'; break outer; }
+        if (step >= totalSteps) break outer;
+        if (config.schedule === 'cosine') lr = cosineRate(config.lr, step, totalSteps);
         peers?.begin(model.params.values, batches, s, s === 0);
         batches.fill(s, k.heap, ids, targets, 0, lead);
         model.params.zeroGrads();
@@ -194,6 +196,12 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
     steps: step, charsSeen: step * B * T, elapsedMs: clock.elapsed() };
   emit(end);
   return { model, end, best };
+}
+
+/** The learning rate at `step` of `total`: half a cosine from `base` down to a twentieth of it. */
+export function cosineRate(base: number, step: number, total: number): number {
+  const floor = base / 20;
+  return floor + (base - floor) * 0.5 * (1 + Math.cos(Math.PI * Math.min(step / total, 1)));
 }
 
 /**
