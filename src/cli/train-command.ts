@@ -12,6 +12,8 @@ import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
 import type { StartEvent } from '../core/train/events';
 import { train, type TrainOptions } from '../core/train/trainer';
+import { encodeRunCheckpoint, readRunCheckpoint, runCheckpointPath, type RunCheckpoint } from '../core/train/run-checkpoint';
+import { writeFileAtomic } from '../core/model/file-io';
 import { CliError, EXIT_INTERRUPTED } from './fail';
 import { floatArg, intArg } from './parse-number';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
@@ -94,12 +96,27 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     let model: TrainOptions['model'] = shapeOf(flags);
     let vocab: Vocab;
     let before: TrainingInfo = {};
+    let config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batch: flags.batch, seqLen: flags.seqLen, lr: flags.lr,
+      epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip, threads: flags.threads,
+      validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay, maxSteps: flags.maxSteps,
+      schedule: flags.lrSchedule };
+    let resumeFrom: RunCheckpoint | undefined;
     if (flags.resume !== undefined) {
       const loaded = await loadModel(flags.resume, kernels);
       ({ model, vocab, info: before } = loaded);
       warnIgnoredShape(cmd, flags, loaded.model.config, reporter);
-      reporter.line(`resuming from ${flags.resume}: ${countUnknown(corpus.text, vocab)} distinct characters of `
-        + 'the text are not in its vocabulary and are read as unknown');
+      resumeFrom = await readRunCheckpoint(runCheckpointPath(flags.resume));
+      if (resumeFrom) {
+        // The run goes on with the settings it started with; only the time budget is this command's.
+        config = { ...config, ...(resumeFrom.settings as Partial<TrainConfig>), maxMinutes: flags.maxMinutes };
+        before = {};
+        reporter.line(`resuming exactly at step ${resumeFrom.step} from ${runCheckpointPath(flags.resume)} `
+          + '(weights, Adam\'s moments, schedule, random state and data position; its settings, not this command\'s)');
+      } else {
+        reporter.line(`resuming from ${flags.resume} without a run checkpoint beside it: Adam's moments and the `
+          + `schedule start afresh; ${countUnknown(corpus.text, vocab)} distinct characters of the text are not in its `
+          + 'vocabulary and are read as unknown');
+      }
     } else {
       // From the whole text, so the validation tail has no unknown characters.
       vocab = flags.minCharCount > 1
@@ -107,10 +124,6 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         : Vocab.fromText(heldOut ? corpus.text + heldOut.text : corpus.text);
     }
 
-    const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, batch: flags.batch, seqLen: flags.seqLen, lr: flags.lr,
-      epochs: flags.epochs, maxMinutes: flags.maxMinutes, seed: flags.seed, clip: flags.clip, threads: flags.threads,
-      validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay, maxSteps: flags.maxSteps,
-      schedule: flags.lrSchedule };
     let start: StartEvent | undefined;
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; ${heldOut ? `validated on ${describeInputs(flags.valid!)}` : `first ${100 - VALID_FRACTION * 100}% trained`})`;
@@ -123,7 +136,11 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         + `(${((Date.now() - started) / 1000).toFixed(1)} s); saved with the model for completions to mix in`);
     }
     const training = train({
-      kernels, vocab, ...texts, model, config, signal: controller.signal, keepTargetProbs: basis !== null,
+      kernels, vocab, ...texts, model, config, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
+      onCheckpoint: async (run) => {
+        const { maxMinutes: _, ...settings } = config;
+        await writeFileAtomic(runCheckpointPath(out), encodeRunCheckpoint({ ...run, settings }));
+      },
       onEvent: (event) => {
         if (event.kind === 'start') start = event;
         reporter.onEvent(event);

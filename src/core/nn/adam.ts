@@ -16,6 +16,18 @@ export class Adam {
     this.v = k.alloc(params.count);
   }
 
+  /** Adam's step count and `[count]` moments, copied: what a resumed run needs to step on exactly. */
+  snapshot(): { t: number; m: Float32Array; v: Float32Array } {
+    const { k, params: { count } } = this;
+    return { t: this.t, m: Float32Array.from(k.heap.subarray(this.m, this.m + count)), v: Float32Array.from(k.heap.subarray(this.v, this.v + count)) };
+  }
+
+  restore(saved: { t: number; m: Float32Array; v: Float32Array }): void {
+    this.t = saved.t;
+    this.k.heap.set(saved.m, this.m);
+    this.k.heap.set(saved.v, this.v);
+  }
+
   /** Clips the gradients to global norm `clip` (0: no clipping), then steps; returns the norm before clipping. */
   step(lr: number, clip: number): number {
     const { k, params } = this;

@@ -4,6 +4,11 @@ export interface Random {
   next(): number;
 }
 
+/** A generator whose one 32-bit word of state can be saved and put back (a resumed training run). */
+export interface SeededRandom extends Random {
+  state: number;
+}
+
 /**
  * mulberry32 (Tommy Ettinger, 2017): one 32-bit word of state and a period of 2^32 draws,
  * far more than the few thousand characters a completion or sample needs. Chosen over
@@ -12,10 +17,12 @@ export interface Random {
  *
  * Only the low 32 bits of `seed` matter (seeds 0 and 2^32 give the same sequence).
  */
-export function seededRandom(seed: number): Random {
+export function seededRandom(seed: number): SeededRandom {
   if (!Number.isFinite(seed)) throw new Error(`seed must be a finite number, got ${seed}`);
   let state = seed >>> 0;
   return {
+    get state(): number { return state >>> 0; },
+    set state(word: number) { state = word | 0; },
     next(): number {
       state = (state + 0x6d2b79f5) | 0;
       let t = Math.imul(state ^ (state >>> 15), 1 | state);

@@ -14,6 +14,8 @@ export interface PeerInit {
   seqLen: number;
   /** Seed of this peer's dropout masks. */
   seed: number;
+  /** A resumed run's carried state `[streams, stateSize]` and generator word for this peer. */
+  resume?: { state: Float32Array; rng: number };
   /** `[count]` float32 parameters, written by the lead before every step. */
   params: SharedArrayBuffer;
   /** `[count]` float32 ∂loss/∂parameters, written by the peer, already weighted by its share. */
@@ -30,10 +32,16 @@ export interface PeerStep {
   weight: number;
 }
 
-export type ToPeer = PeerInit | PeerStep;
+/** Asks for the peer's carried state and generator word (a run checkpoint). */
+export interface PeerSnapshot {
+  kind: 'snapshot';
+}
+
+export type ToPeer = PeerInit | PeerStep | PeerSnapshot;
 
 export type FromPeer =
   | { kind: 'ready' }
   /** Mean loss over the peer's rows in nats/char, times its weight. */
   | { kind: 'done'; weightedLoss: number }
+  | { kind: 'snapshot'; state: Float32Array; rng: number }
   | { kind: 'failed'; message: string };

@@ -52,7 +52,7 @@ export class PeerThreads {
    * its replica.
    */
   static async start(k: Kernels, opts: { model: ModelConfig; shares: number[]; seqLen: number; seed: number;
-    paramCount: number }): Promise<PeerThreads> {
+    paramCount: number; resume?: { states: Float32Array[]; rngStates: number[] } }): Promise<PeerThreads> {
     const paramsBuffer = new SharedArrayBuffer(opts.paramCount * 4);
     const peers: Peer[] = [];
     let first = opts.shares[0];
@@ -64,7 +64,8 @@ export class PeerThreads {
       watch(peer);
       peers.push(peer);
       send(peer, { kind: 'init', model: opts.model, streams: peer.streams, seqLen: opts.seqLen,
-        seed: opts.seed + 7919 * i, params: paramsBuffer, grads });
+        seed: opts.seed + 7919 * i, params: paramsBuffer, grads,
+        ...(opts.resume ? { resume: { state: opts.resume.states[i], rng: opts.resume.rngStates[i] } } : {}) });
     }
     const threads = new PeerThreads(k, peers, first, opts.seqLen, paramsBuffer);
     try {
@@ -101,6 +102,18 @@ export class PeerThreads {
       this.k.addInto(this.params.length, this.scratch, grads);
     }
     return loss;
+  }
+
+  /** Each peer's carried state and generator word, in share order. */
+  async snapshot(): Promise<{ state: Float32Array; rng: number }[]> {
+    const out: { state: Float32Array; rng: number }[] = [];
+    for (const peer of this.peers) {
+      send(peer, { kind: 'snapshot' });
+      const m = await reply(peer);
+      if (m.kind !== 'snapshot') throw new Error(`a training thread answered ${m.kind}`);
+      out.push({ state: m.state, rng: m.rng });
+    }
+    return out;
   }
 
   async close(): Promise<void> {

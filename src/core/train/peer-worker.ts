@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadWasmKernels } from '../nn/kernels/wasm';
 import type { Kernels } from '../nn/kernels/kernels';
 import { CharModel } from '../model/char-model';
-import { seededRandom, type Random } from '../sampling/random';
+import { seededRandom, type SeededRandom } from '../sampling/random';
 import type { FromPeer, PeerInit, PeerStep, ToPeer } from './peer-protocol';
 
 const port = parentPort;
@@ -20,7 +20,7 @@ class Replica {
   private readonly k: Kernels = loadWasmKernels();
   private readonly model: CharModel;
   private readonly state: number;
-  private readonly rng: Random;
+  private readonly rng: SeededRandom;
   private readonly params: Float32Array;
   private readonly grads: Float32Array;
 
@@ -29,8 +29,17 @@ class Replica {
     this.state = this.model.newState(init.streams);
     this.model.inputs(init.streams, init.seqLen); // allocates the batch's buffers once
     this.rng = seededRandom(init.seed);
+    if (init.resume) {
+      this.k.heap.set(init.resume.state, this.state);
+      this.rng.state = init.resume.rng;
+    }
     this.params = new Float32Array(init.params);
     this.grads = new Float32Array(init.grads);
+  }
+
+  snapshot(): FromPeer {
+    const n = this.init.streams * this.model.stateSize;
+    return { kind: 'snapshot', state: Float32Array.from(this.k.heap.subarray(this.state, this.state + n)), rng: this.rng.state };
   }
 
   step(m: PeerStep): number {
@@ -59,6 +68,9 @@ port.on('message', (m: ToPeer) => {
     if (m.kind === 'init') {
       replica = new Replica(m);
       post({ kind: 'ready' });
+    } else if (m.kind === 'snapshot') {
+      if (!replica) throw new Error('snapshot before init');
+      post(replica.snapshot());
     } else {
       if (!replica) throw new Error('step before init');
       post({ kind: 'done', weightedLoss: replica.step(m) });

@@ -12,6 +12,7 @@ import type { TrainConfig } from './config';
 import type { EndEvent, TrainEvent } from './events';
 import { Throughput } from './throughput';
 import { PeerThreads, splitStreams } from './peer-threads';
+import { runFingerprint, type RunCheckpoint } from './run-checkpoint';
 
 export interface TrainOptions {
   kernels: Kernels;
@@ -28,6 +29,13 @@ export interface TrainOptions {
   onBest?: (model: CharModel, info: CheckpointInfo) => Promise<void> | void;
   /** Give `onBest` each validation text character's probability (CheckpointInfo.targetProbs). */
   keepTargetProbs?: boolean;
+  /** Go on from this run checkpoint exactly (the model must have its shape; its weights are replaced). */
+  resumeFrom?: RunCheckpoint;
+  /**
+   * Called (and awaited) with the whole run's state after every validation and when a cancel is
+   * seen between steps: what `resumeFrom` continues from.
+   */
+  onCheckpoint?: (checkpoint: RunCheckpoint) => Promise<void> | void;
 }
 
 export interface CheckpointInfo {
@@ -119,14 +127,44 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
   const adam = new Adam(k, model.params);
   const state = model.newState(lead);
   const { ids, targets } = model.inputs(lead, T);
+  const { maxMinutes: _, ...arithmetic } = config;
+  const fingerprint = runFingerprint(trainIds, validIds,
+    JSON.stringify({ ...arithmetic, shares, seqLen: T, model: model.config }));
+  const resume = opts.resumeFrom;
+  if (resume) {
+    if (resume.fingerprint !== fingerprint) {
+      throw new TrainError('the run checkpoint was made on another text or with other settings (batch, length, '
+        + 'learning rate, schedule, steps, seed, threads or shape): resume with the ones it was started with');
+    }
+    k.heap.set(resume.values, model.params.values);
+    adam.restore({ t: resume.adamT, m: resume.m, v: resume.v });
+    k.heap.set(resume.states[0], state);
+    rng.state = resume.rngStates[0];
+  }
   const peers = shares.length > 1 ? await PeerThreads.start(k, { model: model.config, shares, seqLen: T,
-    seed: config.seed, paramCount: model.params.count }) : null;
+    seed: config.seed, paramCount: model.params.count, resume: resume && { states: resume.states, rngStates: resume.rngStates } }) : null;
   const clock = new Throughput();
   const deadline = config.maxMinutes > 0 ? clock.start + config.maxMinutes * 60_000 : Infinity;
-  let best: CheckpointInfo | null = null;
-  let bestValues: Float32Array | null = null;
-  let sinceBest = 0, step = 0, validatedAt = 0, smooth = NaN, lr = config.lr;
+  let best: CheckpointInfo | null = resume?.best ?? null;
+  let bestValues: Float32Array | null = resume?.bestValues ?? null;
+  let sinceBest = resume?.sinceBest ?? 0, step = resume?.step ?? 0, validatedAt = resume?.validatedAt ?? 0;
+  let smooth = NaN, lr = resume?.lr ?? config.lr;
   let reason: EndEvent['reason'] = 'completed';
+
+  const checkpoint = async (): Promise<void> => {
+    if (!opts.onCheckpoint) return;
+    const moments = adam.snapshot();
+    const others = (await peers?.snapshot()) ?? [];
+    const b = best as CheckpointInfo | null;
+    await opts.onCheckpoint({
+      step, lr, sinceBest, validatedAt, fingerprint, adamT: moments.t, m: moments.m, v: moments.v,
+      best: b && { validLoss: b.validLoss, epoch: b.epoch, step: b.step, charsSeen: b.charsSeen },
+      values: Float32Array.from(k.heap.subarray(model.params.values, model.params.values + model.params.count)),
+      bestValues,
+      rngStates: [rng.state, ...others.map((o) => o.rng)],
+      states: [Float32Array.from(k.heap.subarray(state, state + lead * model.stateSize)), ...others.map((o) => o.state)],
+    });
+  };
 
   const validate = async (epoch: number): Promise<void> => {
     validatedAt = step;
@@ -136,7 +174,7 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
     const sample = generate(model, vocab, prime, SAMPLE_CHARS, SAMPLE_STRATEGY, seededRandom(config.seed + step));
     if (improved) {
       best = { validLoss: loss, epoch, step, charsSeen: step * B * T, targetProbs };
-      bestValues = k.heap.slice(model.params.values, model.params.values + model.params.count) as Float32Array;
+      bestValues = Float32Array.from(k.heap.subarray(model.params.values, model.params.values + model.params.count));
       sinceBest = 0;
       await opts.onBest?.(model, best);
     } else {
@@ -145,14 +183,17 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
     }
     emit({ kind: 'validation', epoch, step, charsSeen: step * B * T, loss, best: improved,
       bestLoss: best?.validLoss ?? loss, lr, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY) });
+    await checkpoint();
   };
 
-  let epoch = 1;
+  // A resumed run starts mid-epoch with the carried states it saved.
+  let epoch = Math.floor(step / perEpoch) + 1;
+  let first = step % perEpoch;
   try {
-    outer: for (; epoch <= config.epochs; epoch++) {
-      k.fill(lead * model.stateSize, state, 0);
-      for (let s = 0; s < perEpoch; s++) {
-        if (signal?.aborted) { reason = 'cancelled'; break outer; }
+    outer: for (; epoch <= config.epochs; epoch++, first = 0) {
+      if (first === 0) k.fill(lead * model.stateSize, state, 0);
+      for (let s = first; s < perEpoch; s++) {
+        if (signal?.aborted) { reason = 'cancelled'; await checkpoint(); break outer; }
         if (Date.now() >= deadline) { reason = 'time-limit'; break outer; }
         if (step >= totalSteps) break outer;
         if (config.schedule === 'cosine') lr = cosineRate(config.lr, step, totalSteps);
@@ -183,8 +224,9 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
         await new Promise((r) => setImmediate(r));
       }
     }
-    // The steps since the last validation are part of the budget: give them their chance to be best.
-    if (reason === 'time-limit' && step > validatedAt) await validate(epoch);
+    // The steps since the last validation (cut off by the time limit or --max-steps) are part of
+    // the budget: give them their chance to be best.
+    if ((reason === 'time-limit' || reason === 'completed') && step > validatedAt) await validate(Math.min(epoch, config.epochs));
   } catch (e) {
     if (!signal?.aborted) throw e;
     reason = 'cancelled';
