@@ -44,6 +44,7 @@ async function runInfo(flags: InfoFlags): Promise<void> {
     lines.push(`trained on  ${formatCount(info.charsSeen)} chars${isNumber(info.steps) ? `, ${formatCount(info.steps)} steps` : ''}`);
   }
   if (typeof info.corpus === 'string') lines.push(`corpus      ${info.corpus}`);
+  if (typeof info.startedFrom === 'string') lines.push(`started     from ${info.startedFrom}`);
   if (typeof info.train === 'object' && info.train !== null) {
     lines.push(`settings    ${Object.entries(info.train).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
   }

@@ -7,6 +7,8 @@ import { describeEncodings, describeExclusions, describeSkips } from '../core/da
 import { PRINTABLE_ASCII, Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
+import { CharModel } from '../core/model/char-model';
+import { growVocab } from '../core/model/grow-vocab';
 import { CONFIG_LIMITS } from '../core/model/validate-config';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
@@ -21,7 +23,7 @@ import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
 type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars' | 'schedule'> & {
   lrSchedule: TrainConfig['schedule'];
-  out: string; resume?: string; valid?: string[]; minCharCount: number; backend: Backend; half?: boolean; json?: boolean; mixture: boolean;
+  out: string; resume?: string; initFrom?: string; valid?: string[]; minCharCount: number; backend: Backend; half?: boolean; json?: boolean; mixture: boolean;
 };
 
 /** Share of the text, taken from its end, held out for validation. */
@@ -34,6 +36,8 @@ export function addTrainCommand(program: Command): void {
     .argument('<inputs...>', 'files and folders to learn from (.gitignore is respected)')
     .requiredOption('-o, --out <file>', 'where the best model is saved (safetensors)')
     .option('--resume <file>', 'continue training this model (keeps its shape and vocabulary)')
+    .option('--init-from <file>', 'fine-tune: start from this model\'s weights and shape, with a fresh optimiser; '
+      + 'characters of the text it lacks get rows of their own')
     .option('--valid <inputs...>', 'held-out files and folders to validate on, instead of the last 10% of the text')
     .option('--min-char-count <n>', 'a new vocabulary keeps characters seen at least this often (and always tab, '
       + 'newline and printable ASCII); rarer ones are read as unknown', intArg(1), 1)
@@ -101,6 +105,10 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       validateEvery: flags.validateEvery, patience: flags.patience, lrDecay: flags.lrDecay, maxSteps: flags.maxSteps,
       schedule: flags.lrSchedule };
     let resumeFrom: RunCheckpoint | undefined;
+    let startedFrom: string | undefined;
+    if (flags.resume !== undefined && flags.initFrom !== undefined) {
+      throw new CliError('--resume and --init-from cannot be used together: --resume continues a run, --init-from starts one from a model');
+    }
     if (flags.resume !== undefined) {
       const loaded = await loadModel(flags.resume, kernels);
       ({ model, vocab, info: before } = loaded);
@@ -117,6 +125,15 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
           + `schedule start afresh; ${countUnknown(corpus.text, vocab)} distinct characters of the text are not in its `
           + 'vocabulary and are read as unknown');
       }
+    } else if (flags.initFrom !== undefined) {
+      const loaded = await loadModel(flags.initFrom, kernels);
+      warnIgnoredShape(cmd, flags, loaded.model.config, reporter, '--init-from');
+      const grown = growVocab(withDropout(loaded.model, cmd.getOptionValueSource('dropout') === 'cli' ? flags.dropout : undefined),
+        loaded.vocab, heldOut ? corpus.text + heldOut.text : corpus.text);
+      ({ model, vocab } = grown);
+      startedFrom = describeStart(flags.initFrom, loaded.info);
+      reporter.line(`fine-tuning ${startedFrom}: ${grown.added.length === 0 ? 'it knows every character of the text'
+        : `${plural(grown.added.length, 'character')} of the text new to it (${formatChars(grown.added)}) get rows of their own`}`);
     } else {
       // From the whole text, so the validation tail has no unknown characters.
       vocab = flags.minCharCount > 1
@@ -152,6 +169,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
           charsSeen: (before.charsSeen ?? 0) + checkpoint.charsSeen,
           steps: (before.steps ?? 0) + checkpoint.step,
           corpus: describedCorpus,
+          ...(startedFrom ?? before.startedFrom ? { startedFrom: startedFrom ?? before.startedFrom } : {}),
           train: { ...settings, batch: start?.batch ?? config.batch, seqLen: start?.seqLen ?? config.seqLen },
         };
         const mixture = basis ? fitWorkspaceMixture(basis, checkpoint.targetProbs as Float64Array) : undefined;
@@ -191,14 +209,35 @@ function shapeOf(flags: TrainFlags): ShapeFlags {
   return { cell: flags.cell, embedding: flags.embedding, hidden: flags.hidden, layers: flags.layers, dropout: flags.dropout };
 }
 
-/** A resumed model keeps its shape: say so when the command line asked for another one. */
-function warnIgnoredShape(cmd: Command, flags: TrainFlags, config: ModelConfig, reporter: TrainReporter): void {
+/** A resumed or fine-tuned model keeps its shape: say so when the command line asked for another one. */
+function warnIgnoredShape(cmd: Command, flags: TrainFlags, config: ModelConfig, reporter: TrainReporter, flag = '--resume'): void {
   const asked = shapeOf(flags);
+  // A fine-tuned model may train with another dropout; a resumed run keeps everything.
   const differing = (Object.keys(asked) as (keyof ShapeFlags)[])
-    .filter((key) => cmd.getOptionValueSource(key) === 'cli' && asked[key] !== config[key]);
+    .filter((key) => cmd.getOptionValueSource(key) === 'cli' && asked[key] !== config[key] && !(flag === '--init-from' && key === 'dropout'));
   if (differing.length === 0) return;
-  reporter.line(`warning: ${differing.map((k) => `--${k} ${asked[k]}`).join(', ')} ignored: --resume keeps the `
+  reporter.line(`warning: ${differing.map((k) => `--${k} ${asked[k]}`).join(', ')} ignored: ${flag} keeps the `
     + `model's shape (${differing.map((k) => `${k} ${config[k]}`).join(', ')})`);
+}
+
+/** The model with another dropout (the same weights), or itself when `dropout` is undefined or its own. */
+function withDropout(model: CharModel, dropout: number | undefined): CharModel {
+  if (dropout === undefined || dropout === model.config.dropout) return model;
+  const copy = new CharModel(model.k, { ...model.config, dropout });
+  model.k.heap.copyWithin(copy.params.values, model.params.values, model.params.values + model.params.count);
+  return copy;
+}
+
+/** "default.safetensors (valid loss 1.234 nats/char)": what a fine-tuned model started from. */
+function describeStart(file: string, info: TrainingInfo): string {
+  const loss = typeof info.validLoss === 'number' ? ` (valid loss ${info.validLoss.toFixed(3)} nats/char)` : '';
+  return `${path.basename(file)}${loss}`;
+}
+
+/** A few characters, shown so that a tab or newline is visible. */
+function formatChars(chars: string[]): string {
+  const shown = chars.slice(0, 12).map((c) => JSON.stringify(c).slice(1, -1)).join(' ');
+  return chars.length > 12 ? `${shown} …` : shown;
 }
 
 /** Distinct code points of `text` outside `vocab`. */

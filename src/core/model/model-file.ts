@@ -47,6 +47,8 @@ export interface TrainingInfo {
   savedAt?: string;
   /** What it was trained on, e.g. "tinyshakespeare.txt (first 90%)". */
   corpus?: string;
+  /** The model a fine-tuned one started from, e.g. "default.safetensors (valid loss 1.234 nats/char)". */
+  startedFrom?: string;
   /** The training settings used. */
   train?: Record<string, number | string>;
   /** Set when the model was imported from another framework's file rather than trained here. */
