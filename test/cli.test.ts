@@ -160,9 +160,11 @@ describe('train, info, sample, eval', () => {
     }
     const text = run('eval', '--model', model, held, '--ngram-train', corpus, '--metrics-chars', '300').stdout.split('\n');
     assert.match(text[1], /^completions: top-1 [\d.]+%, word match [\d.]+% of \d+ word starts, chars saved [\d.]+% /);
-    assert.match(text[2], /^n-gram baseline \(Kneser-Ney, order \d+, chosen on the last 10% of its text, [\d,]+ training chars\): loss \d\.\d{3} nats\/char/);
-    assert.match(text[3], /^mixture of the LSTM, the n-gram \(.*: loss \d\.\d{3} nats\/char against \d\.\d{3} \(LSTM\), \d\.\d{3} \(n-gram\) read as one stream; top-1/);
-    assert.match(text[4], /^mixture of the LSTM, the n-gram and a cache of the document read so far .* \d\.\d{3} \(document cache\) read as one stream; top-1/);
+    // The model as completions use it (its saved mixture: train saves one by default), then the n-gram's.
+    assert.match(text[2], /^as completed \(the LSTM mixed with its saved \d+-gram .*: loss \d\.\d{3} nats\/char .* over the same chars; top-1/);
+    assert.match(text[3], /^n-gram baseline \(Kneser-Ney, order \d+, chosen on the last 10% of its text, [\d,]+ training chars\): loss \d\.\d{3} nats\/char/);
+    assert.match(text[4], /^mixture of the LSTM, the n-gram \(.*: loss \d\.\d{3} nats\/char against \d\.\d{3} \(LSTM\), \d\.\d{3} \(n-gram\) read as one stream; top-1/);
+    assert.match(text[5], /^mixture of the LSTM, the n-gram and a cache of the document read so far .* \d\.\d{3} \(document cache\) read as one stream; top-1/);
     const none = JSON.parse(run('eval', '--model', model, held, '--json', '--metrics-chars', '0').stdout);
     assert.equal(none.top1, null);
     assert.equal(none.ngram, undefined);

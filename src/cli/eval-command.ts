@@ -3,8 +3,8 @@ import { documentStarts, gatherCorpus } from '../core/data/corpus';
 import { METRICS_DEFAULTS } from '../core/eval/completion-metrics';
 import { loadModel } from '../core/model/model-file';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
-import { evaluate } from '../core/train/evaluate';
 import { describeMetrics, lstmMetrics, metricsJson, ngramBaseline, ngramJson, type NgramBaseline } from './eval-measures';
+import { asCompletedJson, describeAsCompleted, evaluateLstm, measureAsCompleted, NO_SAVED_MIXTURE, type AsCompleted } from './eval-as-completed';
 import { describeAlone, mixtureJson, mixtureMeasures, type MixtureMeasure } from './eval-mixture';
 import { CliError } from './fail';
 import { intArg } from './parse-number';
@@ -20,13 +20,10 @@ interface EvalFlags {
   ngramOrder?: number;
 }
 
-/** Streams and window of evaluation; shorter texts get a smaller fit (see StreamBatches.fit). */
-const EVAL_BATCH = 32;
-const EVAL_SEQ_LEN = 100;
-
 export function addEvalCommand(program: Command): void {
   program.command('eval')
-    .description("measure a model's loss and completions on the text of files and folders, beside a Kneser-Ney n-gram's")
+    .description("measure a model's loss and completions on the text of files and folders: the LSTM alone, and as completions "
+      + "use it (with its saved n-gram and mixture weights and a document cache); beside a Kneser-Ney n-gram's")
     .argument('<inputs...>', 'files and folders to evaluate on')
     .requiredOption('-m, --model <file>', 'model file (safetensors, or a Keras model.json)')
     .option('--json', 'print one JSON object instead of sentences')
@@ -43,17 +40,20 @@ export function addEvalCommand(program: Command): void {
 
 async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
   const kernels = createKernels(flags.backend, (why) => process.stderr.write(`char-lstm: warning: ${why}\n`));
-  const { model, vocab } = await loadModel(flags.model, kernels);
+  const { model, vocab, mixture } = await loadModel(flags.model, kernels);
   const corpus = await gatherCorpus(inputs);
   const ids = vocab.encode(corpus.text);
   let unknown = 0;
   for (const id of ids) if (id === vocab.unknownId) unknown++;
-  const { loss, chars } = await evaluate(model, ids, EVAL_BATCH, EVAL_SEQ_LEN);
+  const { loss, chars, probs } = await evaluateLstm(model, ids, mixture !== undefined);
   if (!Number.isFinite(loss)) {
     throw new CliError(chars === 0 ? `too little text to evaluate (${ids.length} chars; at least 2 are needed)`
       : `the loss is not finite (${loss}): the model file may hold broken weights`);
   }
   const metrics = lstmMetrics(model, vocab, ids, flags.metricsChars);
+  // The model as completions use it: nothing fitted on this text, each file a document of its own.
+  const asCompleted: AsCompleted | null = mixture && probs
+    ? measureAsCompleted(model, vocab, mixture, ids, documentStarts(corpus.files), probs, flags.metricsChars) : null;
   let ngram: NgramBaseline | null = null;
   let mixtures: MixtureMeasure[] = [];
   if (flags.ngramTrain.length > 0) {
@@ -68,7 +68,8 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
   }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ nats_per_char: loss, bits_per_char: bitsPerChar(loss), chars,
-      files: corpus.files.length, unknown_chars: unknown, ...metricsJson(metrics), ...(ngram && { ngram: ngramJson(ngram) }),
+      files: corpus.files.length, unknown_chars: unknown, ...metricsJson(metrics),
+      as_completed: asCompleted && asCompletedJson(asCompleted), ...(ngram && { ngram: ngramJson(ngram) }),
       ...(mixtures.length > 0 && { mixture: mixtureJson(mixtures[0]), mixture_with_cache: mixtureJson(mixtures[1]) }) })}\n`);
     return;
   }
@@ -79,6 +80,7 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
     lines.push(`completions: ${describeMetrics(metrics)} (greedy ghost text on ${formatCount(metrics.chars)} chars in `
       + `${metrics.slices} slice${metrics.slices === 1 ? '' : 's'}; Ctrl+Right per word)`);
   }
+  lines.push(asCompleted ? describeAsCompleted(asCompleted, chars) : NO_SAVED_MIXTURE);
   if (ngram) {
     const chosen = ngram.orders.length > 0 ? `, chosen on the last 10% of its text` : '';
     lines.push(`n-gram baseline (Kneser-Ney, order ${ngram.order}${chosen}, ${formatCount(ngram.trainChars)} training chars): `

@@ -1,5 +1,6 @@
 import type { Vocab } from '../core/data/vocab';
 import { DocumentCache } from '../core/mix/document-cache';
+import { CACHE_WINDOW_CHARS, cacheWindowStart } from '../core/mix/editor-document-cache';
 import { encodeForModel } from './document-states';
 import { commonPrefix, flatCopy, isBoundary } from './text-offsets';
 
@@ -7,7 +8,10 @@ import { commonPrefix, flatCopy, isBoundary } from './text-offsets';
 export interface DocumentCachesOptions {
   /** Documents kept; the least recently asked-for is dropped first. Default 32. */
   maxDocuments?: number;
-  /** A cache learns from a multiple of this, [windowChars, 2*windowChars) before the cursor. Default 8192. */
+  /**
+   * A cache learns from a multiple of this, [windowChars, 2*windowChars) before the cursor. Default
+   * 8192 (CACHE_WINDOW_CHARS: `char-lstm eval` reads its caches the same way, EditorDocumentCache).
+   */
   windowChars?: number;
   /** The caches' n-gram order. Default 6, as the mixture's weights were fitted with. */
   order?: number;
@@ -39,13 +43,13 @@ export class DocumentCaches {
 
   constructor(readonly vocab: Vocab, options: DocumentCachesOptions = {}) {
     this.maxDocuments = options.maxDocuments ?? 32;
-    this.windowChars = options.windowChars ?? 8192;
+    this.windowChars = options.windowChars ?? CACHE_WINDOW_CHARS;
     this.order = options.order ?? 6;
   }
 
   /** Where the cache of a request at `offset` starts learning: the text from there must be given. */
   windowStart(offset: number): number {
-    return Math.max(0, (Math.floor(offset / this.windowChars) - 1) * this.windowChars);
+    return cacheWindowStart(offset, this.windowChars);
   }
 
   /**

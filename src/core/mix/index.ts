@@ -3,5 +3,6 @@ export { MixturePredictor, mixtureBucket, mixtureBuckets, type ContextMatcher } 
 export { targetProbabilities, slicePositions } from './target-probabilities';
 export { crossFitMixture, type CrossFit } from './cross-fit';
 export { DocumentCache } from './document-cache';
+export { CACHE_WINDOW_CHARS, cacheWindowStart, EditorDocumentCache } from './editor-document-cache';
 export { MIXTURE_MODELS, ngramLeads, type WorkspaceMixture } from './workspace-mixture';
 export { corpusMixtureBasis, fitWorkspaceMixture, mixtureBasis, type MixtureBasis } from './workspace-mixture-fit';
