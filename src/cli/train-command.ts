@@ -7,7 +7,7 @@ import { describeEncodings, describeExclusions, describeSkips } from '../core/da
 import { PRINTABLE_ASCII, Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
-import { CharModel } from '../core/model/char-model';
+import { withDropout } from '../core/model/with-dropout';
 import { growVocab } from '../core/model/grow-vocab';
 import { CONFIG_LIMITS } from '../core/model/validate-config';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
@@ -218,14 +218,6 @@ function warnIgnoredShape(cmd: Command, flags: TrainFlags, config: ModelConfig, 
   if (differing.length === 0) return;
   reporter.line(`warning: ${differing.map((k) => `--${k} ${asked[k]}`).join(', ')} ignored: ${flag} keeps the `
     + `model's shape (${differing.map((k) => `${k} ${config[k]}`).join(', ')})`);
-}
-
-/** The model with another dropout (the same weights), or itself when `dropout` is undefined or its own. */
-function withDropout(model: CharModel, dropout: number | undefined): CharModel {
-  if (dropout === undefined || dropout === model.config.dropout) return model;
-  const copy = new CharModel(model.k, { ...model.config, dropout });
-  model.k.heap.copyWithin(copy.params.values, model.params.values, model.params.values + model.params.count);
-  return copy;
 }
 
 /** "default.safetensors (valid loss 1.234 nats/char)": what a fine-tuned model started from. */

@@ -24,7 +24,9 @@ export interface Settings {
    * `planned`: whether a run sizes the training to the workspace (core/train/plan.ts); `fixed`:
    * the sized settings the user set, which the plan leaves as they are.
    */
-  training: { model: Omit<ModelConfig, 'vocabSize'>; config: TrainConfig; planned: boolean; fixed: PlannedSetting[] };
+  training: { model: Omit<ModelConfig, 'vocabSize'>; config: TrainConfig; planned: boolean; fixed: PlannedSetting[];
+    /** `charLstm.training.startFrom`: fine-tune the model in use (if it measures worth it), or always start anew. */
+    startFrom: 'activeModel' | 'scratch' };
   /** `.gitignore` patterns training never reads (`charLstm.exclude`), besides `files.exclude`. */
   exclude: string[];
 }
@@ -86,6 +88,7 @@ export function parseSettings(raw: RawSettings, isSet: (key: string) => boolean 
         threads: num('training.threads', t.threads, 0, 64, true),
       },
       planned: bool('training.sizeToWorkspace', true),
+      startFrom: raw('training.startFrom') === 'scratch' ? 'scratch' : 'activeModel',
       fixed: [],
     },
     exclude: strings('exclude'),

@@ -5,7 +5,7 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { CorpusReport, FromWorker, MixtureReport, NgramReport, PlanReport, ToWorker, TrainRequest } from '../protocol/training';
+import type { CorpusReport, FromWorker, MixtureReport, NgramReport, PlanReport, ToWorker, TrainRequest, StartReport } from '../protocol/training';
 import type { TrainEvent, EndEvent } from '../core/train/events';
 
 export interface RunHandlers {
@@ -13,6 +13,8 @@ export interface RunHandlers {
   onCorpus?: (files: number, chars: number, skipped: string, report: CorpusReport) => void;
   /** A planned run (TrainRequest.plan) chose its shape and settings. */
   onPlan?: (plan: PlanReport) => void;
+  /** What the run starts from (the model in use, fine-tuned, or nothing), and why. */
+  onStart?: (report: StartReport) => void;
   /** The workspace n-gram is made (before the LSTM trains). */
   onNgram?: (report: NgramReport) => void;
   onEvent?: (event: TrainEvent) => void;
@@ -105,6 +107,7 @@ export class TrainingClient {
         break;
       }
       case 'plan': run.handlers.onPlan?.({ model: m.model, config: m.config, reasons: m.reasons }); break;
+      case 'start': run.handlers.onStart?.({ fineTuning: m.fineTuning, reason: m.reason }); break;
       case 'event': run.handlers.onEvent?.(m.event); break;
       case 'saved': run.handlers.onSaved?.(m.path, m.validLoss, m.mixture); break;
       case 'finished': this.settle((r) => r.resolve({ reason: m.reason, bestLoss: m.bestLoss })); break;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { ActiveModels } from './active-model';
+import type { ActiveModel, ActiveModels } from './active-model';
 import { describeEventLoopDelay, EventLoopDelayMeter } from './event-loop-delay';
 import type { SettingsWatcher } from './settings';
 import { StatusBar } from './status-bar';
@@ -98,9 +98,11 @@ export class TrainingController implements vscode.Disposable {
     let rescued = '';
     await this.framed('lstm', 'training', () => rescued || ` ${this.keeping()}`, async (run) => {
       await this.files.prepare(this.files.candidate);
-      const { model, config, planned, fixed } = this.settings.current.training;
+      const { model, config, planned, fixed, startFrom } = this.settings.current.training;
+      const active = this.models.current;
       const request: TrainRequest = { folders, exclude: this.exclude(), model, config, outPath: this.files.candidate,
-        ...(planned ? { plan: { fixed } } : {}) };
+        ...(planned ? { plan: { fixed } } : {}),
+        ...(startFrom === 'activeModel' && active ? { startFrom: { path: active.path, label: describeActive(active) } } : {}) };
       this.lastLstm = { request: { ...request }, bestLoss: null };
       this.log.info(`Train on Workspace: ${folders.join(', ')}`);
       run.id = this.history.start(model.cell === 'rnn' ? 'rnn' : 'lstm', folderNames(folders));
@@ -134,7 +136,9 @@ export class TrainingController implements vscode.Disposable {
     }
     await this.framed('rnn', 'the vanilla RNN comparison', () => '', async (run) => {
       await this.files.prepare(this.comparisonModelPath);
-      const request: TrainRequest = { ...base, model: { ...base.model, cell: 'rnn' }, outPath: this.comparisonModelPath };
+      // The comparison trains from scratch, sized as the LSTM would have been from scratch.
+      const { startFrom: _, ...scratch } = base as TrainRequest;
+      const request: TrainRequest = { ...scratch, model: { ...base.model, cell: 'rnn' }, outPath: this.comparisonModelPath };
       this.log.info(`Vanilla RNN comparison: ${request.folders.join(', ')}`);
       run.id = this.history.start('rnn', folderNames(request.folders));
       const { outcome } = await this.run(run.id, 'Char LSTM: vanilla RNN comparison', 'vanilla RNN ', request);
@@ -179,7 +183,7 @@ export class TrainingController implements vscode.Disposable {
 
   /** One run through the worker, with a cancellable notification, the status bar and the report. */
   private async run(runId: number, title: string, statusPrefix: string, request: TrainRequest): Promise<{ outcome: RunOutcome; files: number }> {
-    let files = 0, validLoss: number | null = null;
+    let files = 0, validLoss: number | null = null, fineTuning = false;
     // From the request to the worker's last message: the whole run, reading the workspace included.
     const delay = EventLoopDelayMeter.start();
     try {
@@ -197,10 +201,16 @@ export class TrainingController implements vscode.Disposable {
             this.history.corpus(runId, `${n} files, ${chars.toLocaleString('en')} chars`);
             progress.report({ message: `training on ${n} files (${chars.toLocaleString('en')} chars; ${skipped})` });
           },
+          onStart: (start) => {
+            this.log.info(start.reason);
+            fineTuning = start.fineTuning;
+          },
           onPlan: (plan) => {
             for (const line of planLines(plan)) this.log.info(line);
-            // The comparison with the vanilla RNN trains what this run chose.
-            if (this.lastLstm) this.lastLstm.request = { ...this.lastLstm.request, model: plan.model, config: plan.config, plan: undefined };
+            // The comparison with the vanilla RNN trains what this run chose (from scratch: sized anew).
+            if (this.lastLstm && !fineTuning) {
+              this.lastLstm.request = { ...this.lastLstm.request, model: plan.model, config: plan.config, plan: undefined };
+            }
           },
           onNgram: (r) => this.log.info(ngramLine(r)),
           onSaved: (_path, _loss, mixture) => this.log.info(savedLine(mixture)),
@@ -295,6 +305,13 @@ function describeKept(settled: Extract<Settlement, { kept: 'previous' }>): strin
 }
 
 /** The folders' names, what the panel shows of a run until the worker has read them. */
+/** How the report names the model a run starts from: "the default model", "this workspace's model", "model.safetensors". */
+function describeActive(active: ActiveModel): string {
+  if (active.source === 'default') return 'the default model';
+  if (active.source === 'workspace') return "this workspace's previous model";
+  return active.label;
+}
+
 function folderNames(folders: string[]): string {
   return folders.map((f) => path.basename(f)).join(', ');
 }

@@ -26,6 +26,11 @@ export interface TrainRequest {
   plan?: { fixed: readonly PlannedSetting[] };
   /** Where each new best checkpoint is saved, atomically. */
   outPath: string;
+  /**
+   * The model in use, to fine-tune (core/train/start-choice.ts decides, by measurement, whether
+   * it is worth starting from); absent: train from scratch. `label` names it in the report.
+   */
+  startFrom?: { path: string; label: string };
 }
 
 /** Extension → worker. */
@@ -69,6 +74,13 @@ export interface PlanReport {
   reasons: string[];
 }
 
+/** What a run started from: the model in use, fine-tuned, or nothing (from scratch), and why. */
+export interface StartReport {
+  fineTuning: boolean;
+  /** One sentence with the measurements behind the choice. */
+  reason: string;
+}
+
 /** Validation nats/char of a checkpoint's parts at the same positions: what completes. */
 export interface MixtureReport {
   lstm: number;
@@ -81,6 +93,7 @@ export type FromWorker =
   | ({ type: 'corpus'; id: number; files: number; chars: number; skipped: string } & CorpusReport)
   | ({ type: 'ngram'; id: number } & NgramReport)
   | ({ type: 'plan'; id: number } & PlanReport)
+  | ({ type: 'start'; id: number } & StartReport)
   | { type: 'event'; id: number; event: TrainEvent }
   | { type: 'saved'; id: number; path: string; validLoss: number; mixture: MixtureReport }
   | { type: 'finished'; id: number; reason: EndEvent['reason']; bestLoss: number | null }

@@ -10,7 +10,13 @@ import { documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { describeEncodings, describeExclusions, describeSkips, listSkippedPaths } from '../core/data/left-out';
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
-import { saveModel } from '../core/model/model-file';
+import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
+import type { CharModel } from '../core/model/char-model';
+import { growVocab } from '../core/model/grow-vocab';
+import { withDropout } from '../core/model/with-dropout';
+import { chooseStart } from '../core/train/start-choice';
+import { planFineTuning } from '../core/train/fine-tune-plan';
+import { seqLenFor } from '../core/train/plan';
 import { describeWriteError } from '../core/model/file-io';
 import { train } from '../core/train/trainer';
 import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
@@ -61,7 +67,9 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   });
   let texts: { train: string; valid: string } | null = splitCorpus(corpus.text);
   if (texts.valid.length < 2 || texts.train.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
-  const vocab = Vocab.fromText(corpus.text);
+  const start = request.startFrom ? await startingPoint(id, request, corpus.text, texts, signal) : null;
+  if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
+  const vocab = start?.vocab ?? Vocab.fromText(corpus.text);
   const files = corpus.files.length;
   // The workspace n-gram first (seconds: it reads at most the text's last 8 M characters): the
   // baseline the LSTM's validation loss is measured against, and part of every checkpoint.
@@ -69,14 +77,18 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars);
   post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - ngramStarted });
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-  let sized: Pick<TrainRequest, 'model' | 'config'> = request;
+  let sized: Pick<TrainRequest, 'model' | 'config'> = start ? { model: shapeOf(start.model), config: request.config } : request;
   try {
-    if (request.plan) sized = await sizeToWorkspace(id, request, vocab, texts.train, basis.targets.bucket.length, started, signal);
+    if (request.plan) {
+      sized = start
+        ? await sizeFineTuning(id, request, start.model, texts.train, basis.targets.bucket.length, started, signal)
+        : await sizeToWorkspace(id, request, vocab, texts.train, basis.targets.bucket.length, started, signal);
+    }
   } catch (e) {
     if (!signal.aborted) throw e;
   }
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-  const { model } = sized;
+  const model = start ? withDropout(start.model, sized.model.dropout) : sized.model;
   // The budget is the whole run's: reading the folder, the n-gram and the probe came out of it.
   const config = { ...sized.config, maxMinutes: budgetLeft(request.config.maxMinutes, started) };
   let lastStep = 0;
@@ -96,6 +108,7 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
         await saveModel(request.outPath, model, vocab, {
           validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
           corpus: `${files} files of ${request.folders.map((f) => path.basename(f)).join(', ')}`,
+          ...(start ? { startedFrom: start.label } : {}),
         }, { mixture });
       } catch (e) {
         // The atomic write left the last checkpoint (if any) whole; training on would only make
@@ -137,6 +150,67 @@ async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, 
   const kept = fixed.length > 0 ? [`Kept from your settings: ${fixed.map((k) => `${k} ${String({ ...chosen.model, ...chosen.config }[k])}`).join(', ')}.`] : [];
   post({ type: 'plan', id, ...chosen, reasons: [...spent, ...plan.reasons, ...kept] });
   return chosen;
+}
+
+/**
+ * The model in use, its vocabulary grown by the workspace's new characters, when measurement
+ * says it is worth fine-tuning (start-choice.ts); null to train from scratch. Either way the
+ * report says why. A model that does not load is reported and trained around, from scratch.
+ */
+async function startingPoint(id: number, request: TrainRequest, text: string, texts: { train: string; valid: string },
+  signal: AbortSignal): Promise<{ model: CharModel; vocab: Vocab; label: string } | null> {
+  const { path: file, label } = request.startFrom!;
+  let loaded;
+  try {
+    loaded = await loadModel(file, createKernels());
+  } catch (e) {
+    post({ type: 'start', id, fineTuning: false, reason: `Training a new model from scratch: ${label} did not load (${(e as Error).message}).` });
+    return null;
+  }
+  if (loaded.model.config.cell !== request.model.cell) {
+    post({ type: 'start', id, fineTuning: false, reason: `Training a new model from scratch: ${label} is an ${loaded.model.config.cell.toUpperCase()}, `
+      + `and charLstm.training.cell asks for an ${request.model.cell.toUpperCase()}.` });
+    return null;
+  }
+  const grown = growVocab(loaded.model, loaded.vocab, text);
+  const validIds = grown.vocab.encode(texts.valid.slice(0, request.config.maxValidChars));
+  const choice = await chooseStart(grown.model, label, grown.vocab.encode(texts.train), validIds, signal);
+  const added = grown.added.length > 0 ? ` The workspace's ${grown.added.length} characters new to it got rows of their own.` : '';
+  post({ type: 'start', id, fineTuning: choice.fineTune, reason: choice.reason + (choice.fineTune ? added : '') });
+  return choice.fineTune ? { model: grown.model, vocab: grown.vocab, label: describeStart(label, loaded.info) } : null;
+}
+
+/** "default (valid loss 1.234 nats/char)": what a fine-tuned model started from, as its file records. */
+function describeStart(label: string, info: TrainingInfo): string {
+  return typeof info.validLoss === 'number' ? `${label} (valid loss ${info.validLoss.toFixed(3)} nats/char)` : label;
+}
+
+/**
+ * Fine-tuning settings for this workspace and this machine's measured speed of the model's shape
+ * (fine-tune-plan.ts), with the user's own settings kept; reported with why.
+ */
+async function sizeFineTuning(id: number, request: TrainRequest, model: CharModel, train: string, validChars: number,
+  started: number, signal: AbortSignal): Promise<Pick<TrainRequest, 'model' | 'config'>> {
+  const { config } = request;
+  const shape = shapeOf(model);
+  const speed = await probeSpeed({ model: shape, batch: config.batch, seqLen: seqLenFor(train.length, config.batch) },
+    { threads: config.threads, signal, sample: train.slice(0, PROBE_SAMPLE_CHARS) });
+  const plan = planFineTuning({ trainChars: train.length, validChars, minutes: budgetLeft(config.maxMinutes, started), speed,
+    parameters: model.params.trainable, batch: config.batch });
+  const fixed = new Set<string>(request.plan?.fixed ?? []);
+  const chosen = {
+    model: { ...shape, dropout: fixed.has('dropout') ? request.model.dropout : plan.dropout },
+    config: { ...config, ...Object.fromEntries(Object.entries(plan.config).filter(([key]) => !fixed.has(key))) },
+  };
+  const kept = [...fixed].filter((key) => key in plan.config || key === 'dropout');
+  const reasons = [...plan.reasons, ...(kept.length > 0 ? [`Kept from your settings: ${kept.join(', ')}.`] : [])];
+  post({ type: 'plan', id, ...chosen, reasons });
+  return chosen;
+}
+
+function shapeOf(model: CharModel): TrainRequest['model'] {
+  const { vocabSize: _, ...shape } = model.config;
+  return shape;
 }
 
 /** Characters of the training text the speed probe trains on (repeated as it needs). */

@@ -54,7 +54,7 @@ export const EPOCHS_TO_BEST = 15;
  */
 export const MAX_PARAMS_PER_CHAR = 10;
 /** The share of the probed speed counted on: runs here trained at 0.85 to 1.4 times it, as other work came and went. */
-const SPEED_MARGIN = 0.9;
+export const SPEED_MARGIN = 0.9;
 /**
  * Dropout by parameters per character of text, when the run passes over it many times. On 20 kB
  * of Shakespeare 1×128 (5 per character) did as well without dropout as with 0.2, 2×128 (12)
@@ -74,7 +74,7 @@ const MAX_VALIDATION_SHARE = 0.1;
 /** Below this many steps per epoch at the default length, windows are SHORT_SEQ_LEN long. */
 const MIN_STEPS_PER_EPOCH = 20;
 const SHORT_SEQ_LEN = 50;
-const PATIENCE = 4;
+export const PATIENCE = 4;
 const MAX_EPOCHS = 1_000;
 
 export interface PlanInput {
@@ -123,7 +123,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
   const validChars = Math.min(Math.max(0, input.validChars), DEFAULT_TRAIN_CONFIG.maxValidChars);
   const budgetSec = input.minutes > 0 ? input.minutes * 60 : Infinity;
   // A short text gets shorter windows, so an epoch still has MIN_STEPS_PER_EPOCH distinct steps.
-  const seqLen = N / (batch * DEFAULT_TRAIN_CONFIG.seqLen) < MIN_STEPS_PER_EPOCH ? SHORT_SEQ_LEN : DEFAULT_TRAIN_CONFIG.seqLen;
+  const seqLen = seqLenFor(N, batch);
   const ladder = input.shapes && input.shapes.length > 0 ? input.shapes : SHAPE_LADDER;
   const params = (shape: Shape) => countParams(shape, input.vocabSize ?? 100);
   const estimates = new Map<Shape, Promise<Estimate>>();
@@ -140,8 +140,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
   const paramsPerChar = e.parameters / N;
   // Passes over the text until early stopping (small texts) or the budget's end: what risks memorising.
   const passes = Math.min(e.charsInBudget, EPOCHS_TO_BEST * N) / N;
-  const dropout = passes < DROPOUT_FROM_EPOCHS ? 0
-    : DROPOUT_BY_PARAMS_PER_CHAR.find((d) => paramsPerChar >= d.atLeast)?.dropout ?? 0;
+  const dropout = dropoutFor(passes, paramsPerChar);
   const stepsPerEpoch = Math.max(1, Math.floor(N / (batch * seqLen)));
   // The trainer validates at every epoch's end anyway: more steps than an epoch means once per epoch.
   const validateEvery = Math.max(1, Math.min(stepsPerEpoch,
@@ -166,6 +165,11 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
     reasons,
     expected: e,
   };
+}
+
+/** A short text gets shorter windows, so an epoch still has MIN_STEPS_PER_EPOCH distinct steps. */
+export function seqLenFor(trainChars: number, batch: number): number {
+  return trainChars / (batch * DEFAULT_TRAIN_CONFIG.seqLen) < MIN_STEPS_PER_EPOCH ? SHORT_SEQ_LEN : DEFAULT_TRAIN_CONFIG.seqLen;
 }
 
 /** The shape chosen, and the next larger one with why it was not (if one was refused). */
@@ -225,7 +229,12 @@ function explainShape(c: Choice, o: { N: number; minutes: number; fixed: boolean
   return reasons;
 }
 
-function explainDropout(dropout: number, passes: number, paramsPerChar: number): string {
+/** Dropout for a run of `passes` over a text with `paramsPerChar` parameters per character. */
+export function dropoutFor(passes: number, paramsPerChar: number): number {
+  return passes < DROPOUT_FROM_EPOCHS ? 0 : DROPOUT_BY_PARAMS_PER_CHAR.find((d) => paramsPerChar >= d.atLeast)?.dropout ?? 0;
+}
+
+export function explainDropout(dropout: number, passes: number, paramsPerChar: number): string {
   if (dropout > 0) {
     return `Dropout ${dropout}: ${formatEpochs(passes)} over a text with ${formatRatio(paramsPerChar)} parameters per character would memorise it.`;
   }
@@ -238,7 +247,7 @@ function explainDropout(dropout: number, passes: number, paramsPerChar: number):
  * Characters a shape of `parameters` at `speed` trains on in the budget, counting on
  * SPEED_MARGIN of its speed and giving validation its share, and how often it validates.
  */
-function estimate(parameters: number, speed: Speed, o: { N: number; validChars: number; budgetSec: number }): Estimate {
+export function estimate(parameters: number, speed: Speed, o: { N: number; validChars: number; budgetSec: number }): Estimate {
   const trainRate = speed.train * SPEED_MARGIN;
   const validationSec = o.validChars / speed.evaluate;
   // Often enough for early stopping to act, rarely enough that validating stays a small share.
@@ -264,13 +273,13 @@ function describeShape(s: Shape): string {
 }
 
 /** 950, 18 k, 2.1 M: characters or parameters, two significant digits. */
-function formatCount(n: number): string {
+export function formatCount(n: number): string {
   if (n >= 1e6) return `${Number((n / 1e6).toPrecision(2))} M`;
   if (n >= 1e3) return `${Number((n / 1e3).toPrecision(2))} k`;
   return String(Math.round(n));
 }
 
-function formatEpochs(epochs: number): string {
+export function formatEpochs(epochs: number): string {
   if (epochs < 1) return `${epochs.toFixed(2)} of an epoch`;
   return `${epochs < 10 ? epochs.toFixed(1) : Math.round(epochs).toLocaleString('en-US')} epochs`;
 }
@@ -284,7 +293,7 @@ function formatMinutes(minutes: number): string {
   return `${Number(minutes.toFixed(1))}-minute`;
 }
 
-function formatSeconds(sec: number): string {
+export function formatSeconds(sec: number): string {
   if (sec < 1) return `${Math.max(1, Math.round(sec * 1000))} ms`;
   return sec < 90 ? `${sec < 10 ? sec.toFixed(1) : Math.round(sec)} s` : `${(sec / 60).toFixed(1)} min`;
 }
