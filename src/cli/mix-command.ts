@@ -12,6 +12,8 @@ interface MixFlags {
   model: string;
   out: string;
   maxOrder: number;
+  maxNgrams?: number;
+  valid?: string[];
   half?: boolean;
 }
 
@@ -25,6 +27,9 @@ export function addMixCommand(program: Command): void {
     .requiredOption('-m, --model <file>', 'the model (any that loads: char-lstm, PyTorch, Keras)')
     .requiredOption('-o, --out <file>', 'where the model with its mixture is saved (safetensors)')
     .option('--max-order <n>', 'longest n-gram (the order is chosen on the last 10% of the text)', intArg(2, 10), 10)
+    .option('--max-ngrams <n>', 'keep at most this many n-grams (those of the text\'s end): 16 bytes each in the model file',
+      intArg(1000))
+    .option('--valid <inputs...>', 'fit the weights on these files and folders instead of the last 10% of the text')
     .option('--half', 'save float16 weights (half the file size)')
     .action((inputs: string[], flags: MixFlags) => runMix(inputs, flags));
 }
@@ -32,11 +37,14 @@ export function addMixCommand(program: Command): void {
 async function runMix(inputs: string[], flags: MixFlags): Promise<void> {
   const { model, vocab, info } = await loadModel(flags.model, createKernels());
   const corpus = await gatherCorpus(inputs);
-  const texts = splitCorpus(corpus.text, VALID_FRACTION);
+  const heldOut = flags.valid ? await gatherCorpus(flags.valid) : null;
+  const texts = heldOut ? { train: corpus.text, valid: heldOut.text } : splitCorpus(corpus.text, VALID_FRACTION);
+  const files = heldOut ? [...corpus.files, ...heldOut.files] : corpus.files;
   if ([...texts.valid.slice(0, 4)].length < 2) throw new CliError('the text is too short to fit a mixture on');
   const started = Date.now();
   const maxValid = DEFAULT_TRAIN_CONFIG.maxValidChars;
-  const mixture = await mixtureForModel(model, vocab, texts, documentStarts(corpus.files), maxValid, { maxOrder: flags.maxOrder });
+  const mixture = await mixtureForModel(model, vocab, texts, documentStarts(files), maxValid,
+    { maxOrder: flags.maxOrder, ...(flags.maxNgrams ? { maxNodes: flags.maxNgrams } : {}) });
   await saveModel(flags.out, model, vocab, info, { dtype: flags.half ? 'F16' : 'F32', mixture });
   const v = mixture.valid;
   process.stdout.write(`read ${plural(corpus.files.length, 'file')}, ${formatCount(corpus.text.length)} chars; `
