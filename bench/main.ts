@@ -1,9 +1,11 @@
 // `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>] [-- --only inference [--model <file>]]
 // [-- --only completion] [-- --source-minutes 10]
-// [-- --only sizing [--minutes 10] [--sizes 20k,200k,2M,20M] [--compare]]`: char-lstm against PyTorch
-// and tfjs-layers on model M, and what completions are worth against a Kneser-Ney n-gram, in one
-// run; or only training sized to the text (sizing.ts). Each measurement lives in its own file
-// beside this one.
+// [-- --only sizing [--minutes 10] [--sizes 20k,200k,2M,20M] [--compare]]
+// [-- --only transfer [--transfer-minutes 10] [--sizes 20k,200k,2M] [--default <file>] [--old-default <file>]]`:
+// char-lstm against PyTorch and tfjs-layers on model M, what completions are worth against a
+// Kneser-Ney n-gram, and what the default model and Train on Workspace make of held-out code
+// (transfer.ts), in one run; or only training sized to the text (sizing.ts). Each measurement
+// lives in its own file beside this one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -23,6 +25,11 @@ import { charLstmQuality, pytorchQuality } from './quality';
 import { printTable } from './report';
 import { completionTable, printCompletionTable } from './completion-table';
 import { benchSizing, parseSize, printSizingTable } from './sizing';
+import { benchTransfer, NEW_DEFAULT, OLD_DEFAULT, TRANSFER_SIZES, type TransferOptions } from './transfer';
+import { printTransferTable } from './transfer-report';
+
+/** --only sizing's corpus sizes unless --sizes says. */
+const SIZING_SIZES = '20k,200k,2M,20M';
 
 const opts = new Command()
   .option('--json', 'print one JSON object instead of a table')
@@ -31,18 +38,23 @@ const opts = new Command()
   .option('--quality <minutes>', 'instead: train char-lstm (CLI) and PyTorch for this many minutes each, compare validation losses')
   .option('--validate-every <steps>', 'with --quality: validate every this many steps (both)', '100')
   .option('--pytorch-threads <n>', 'with --quality: PyTorch\'s threads', '2')
-  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion', 'sizing']))
+  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion', 'sizing', 'transfer']))
   .option('--source-minutes <n>', 'minutes the completion figures\' model trains on this project\'s source (--quick: 2)')
   .option('--metrics-chars <n>', 'characters the completion figures are measured on per set', '5000')
   .option('--model <file>', 'with --only inference: measure this model file instead of a fresh model M')
   .option('--minutes <n>', 'with --only sizing: the training budget per run, probing included', '10')
-  .option('--sizes <list>', 'with --only sizing: corpus sizes in characters', '20k,200k,2M,20M')
+  .option('--sizes <list>', `with --only sizing: corpus sizes in characters (default ${SIZING_SIZES}); with --only transfer: `
+    + `workspace sizes (default ${TRANSFER_SIZES})`)
   .option('--compare', 'with --only sizing: also train model M with the default settings for the same budget')
+  .option('--transfer-minutes <n>', 'the transfer table\'s Train on Workspace budget per run, minutes (default 10; --quick: 2)')
+  .option('--default <file>', 'the transfer table\'s new default model', NEW_DEFAULT)
+  .option('--old-default <file>', 'the transfer table\'s old default model (its rows are skipped if the file is missing)', OLD_DEFAULT)
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
-    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing'; model?: string;
-    sourceMinutes?: string; metricsChars: string; minutes: string; sizes: string; compare?: boolean }>();
+    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing' | 'transfer'; model?: string;
+    sourceMinutes?: string; metricsChars: string; minutes: string; sizes?: string; compare?: boolean;
+    transferMinutes?: string; default: string; oldDefault: string }>();
 
 const log = (line: string) => { if (!opts.json) console.error(line); };
 
@@ -90,6 +102,7 @@ async function bench(): Promise<void> {
   if (!opts.quick) log('peak memory on a generated 50 MB workspace ...');
   const rss50 = opts.quick ? null : await measureRss50mb(text);
   const completion = await completionTable(sourceMinutes(), Number(opts.metricsChars), log);
+  const transfer = await benchTransfer(transferOptions(), log);
 
   const figures = {
     model: 'M: Embedding 64, 2x LSTM 256, Dense; batch 32, length 100; tinyshakespeare',
@@ -121,10 +134,14 @@ async function bench(): Promise<void> {
     matmul_gflops: gflops,
     // Per held-out set: nats/char, top-1, word match and chars saved of the LSTM, the n-gram and their mixture.
     completion,
+    // Held-out code in no training corpus: the defaults untrained, the workspace's n-gram, and
+    // Train on Workspace from scratch and fine-tuned (nats/char, top-1, chars saved).
+    transfer,
   };
   if (opts.json) return console.log(JSON.stringify(figures));
   printTable(figures);
   printCompletionTable(completion);
+  printTransferTable(transfer);
 }
 
 /** --only completion: the completion figures on both held-out sets. */
@@ -164,10 +181,24 @@ async function inferenceOnly(): Promise<void> {
   for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(28)}  ${value}`);
 }
 
+/** --only transfer: the defaults and Train on Workspace on held-out code (bench/transfer.ts). */
+async function transferOnly(): Promise<void> {
+  const transfer = await benchTransfer(transferOptions(), log);
+  if (opts.json) return console.log(JSON.stringify({ transfer }));
+  printTransferTable(transfer);
+}
+
+function transferOptions(): TransferOptions {
+  const minutes = Number(opts.transferMinutes ?? (opts.quick ? 2 : 10));
+  if (!(minutes > 0)) throw new Error(`--transfer-minutes must be a number of minutes above 0, got ${opts.transferMinutes}`);
+  return { sizes: (opts.sizes ?? TRANSFER_SIZES).split(',').map((s) => parseSize(s).chars), minutes,
+    metricsChars: Number(opts.metricsChars), oldDefault: opts.oldDefault, newDefault: opts.default };
+}
+
 /** --only sizing: planned training at several corpus sizes (bench/sizing.ts). */
 async function sizingOnly(): Promise<void> {
   const minutes = Number(opts.minutes);
-  const rows = await benchSizing({ sizes: opts.sizes.split(',').map(parseSize), minutes, compare: opts.compare === true,
+  const rows = await benchSizing({ sizes: (opts.sizes ?? SIZING_SIZES).split(',').map(parseSize), minutes, compare: opts.compare === true,
     threads: 0 }, log);
   if (opts.json) return console.log(JSON.stringify({ minutes, sizing: rows }));
   printSizingTable(rows, minutes);
@@ -236,7 +267,8 @@ function round(x: number, digits = 0): number {
 
 const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!)
   : opts.quality !== undefined ? quality : opts.only === 'inference' ? inferenceOnly
-    : opts.only === 'completion' ? completionOnly : opts.only === 'sizing' ? sizingOnly : bench;
+    : opts.only === 'completion' ? completionOnly : opts.only === 'sizing' ? sizingOnly
+      : opts.only === 'transfer' ? transferOnly : bench;
 run().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);
