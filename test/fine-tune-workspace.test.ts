@@ -26,9 +26,11 @@ let root = '', pretrained = '', untrained = '', folder = '';
 before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-finetune-ws-'));
   const k = createKernels();
-  const vocab = Vocab.fromText(text.slice(0, 22_000));
-  const { model } = await train({ kernels: k, vocab, train: text.slice(0, 20_000), valid: text.slice(20_000, 22_000), model: SHAPE,
-    config: { ...DEFAULT_TRAIN_CONFIG, batch: 8, seqLen: 50, maxSteps: 300, epochs: 100, validateEvery: 100, patience: 0 } });
+  // Pretrained on other plays (tinyshakespeare from 300 kB on; the workspace is its first 30 kB).
+  const plays = fs.readFileSync(path.join(__dirname, '..', 'data', 'tinyshakespeare.txt'), 'utf8').slice(300_000, 520_000);
+  const vocab = Vocab.fromText(plays);
+  const { model } = await train({ kernels: k, vocab, train: plays.slice(0, 200_000), valid: plays.slice(200_000), model: SHAPE,
+    config: { ...DEFAULT_TRAIN_CONFIG, batch: 16, seqLen: 50, maxSteps: 600, epochs: 100, validateEvery: 200, patience: 0 } });
   pretrained = path.join(root, 'pretrained.safetensors');
   await saveModel(pretrained, model, vocab, { validLoss: 1.9 });
   untrained = path.join(root, 'untrained.safetensors');
@@ -37,26 +39,42 @@ before(async () => {
   folder = workspaceIn(root, { 'scenes.txt': text.slice(22_000).replace(/\[/g, '{').replace(/\]/g, '}') + '\nλ {λ}\n' });
 });
 
-async function run(startFrom: string, out: string): Promise<{ start: StartReport; plan: PlanReport; bestLoss: number | null }> {
-  let start: StartReport | null = null, plan: PlanReport | null = null;
-  const request = { ...tinyRequest(folder, out, { maxMinutes: 0.25 }), plan: { fixed: [] }, startFrom: { path: startFrom, label: 'the test model' } };
-  const outcome = await client().train(request, { onStart: (s) => { start = s; }, onPlan: (p) => { plan = p; } });
-  assert.ok(start && plan, 'the start and the plan were reported');
-  return { start, plan, bestLoss: outcome.bestLoss };
+async function run(startFrom: string | null, out: string): Promise<{ start: StartReport; plan: PlanReport; bestLoss: number | null;
+  firstValidation: number }> {
+  let start: StartReport = { fineTuning: false, reason: 'none asked' }, plan: PlanReport | null = null, firstValidation = NaN;
+  const request = { ...tinyRequest(folder, out, { maxMinutes: 0.25 }), plan: { fixed: [] },
+    ...(startFrom ? { startFrom: { path: startFrom, label: 'the test model' } } : {}) };
+  const outcome = await client().train(request, { onStart: (s) => { start = s; }, onPlan: (p) => { plan = p; },
+    onEvent: (e) => { if (e.kind === 'validation' && Number.isNaN(firstValidation)) firstValidation = e.loss; } });
+  assert.ok(plan, 'the plan was reported');
+  return { start, plan, bestLoss: outcome.bestLoss, firstValidation };
 }
 
-test('a pretrained model is fine-tuned: shape kept, new characters added, the report says why', { timeout: 300_000 }, async () => {
+test('a pretrained model is fine-tuned: shape kept, new characters added, better than from scratch, the report says why', { timeout: 300_000 }, async () => {
   const out = path.join(root, 'tuned.safetensors');
-  const { start, plan, bestLoss } = await run(pretrained, out);
+  const { start, plan, bestLoss, firstValidation } = await run(pretrained, out);
   assert.equal(start.fineTuning, true);
+  const startLoss = Number(/scores (\d\.\d{3}) nats\/char before any training/.exec(start.reason)?.[1]);
+  // A few steps at a fine-tuning rate move the model a little from where it started, not to noise.
+  assert.ok(Math.abs(firstValidation - startLoss) < 0.15, `first validation ${firstValidation} after ${startLoss} before training`);
   assert.match(start.reason, /^Fine-tuning the test model \(1×64, its shape kept\): on this workspace's held-out text the test model scores (\d\.\d{3}) nats\/char before any training, character frequencies alone (\d\.\d{3})/);
   assert.match(start.reason, /The workspace's 3 characters new to it got rows of their own\./);
   assert.match(plan.reasons.join(' '), /chars to fine-tune on in 0\.\d+ minutes: .* steps .*half a cosine from 0\.001/);
   assert.equal(plan.config.schedule, 'cosine');
   assert.equal(plan.config.lr, FINE_TUNE_LR);
-  assert.ok(bestLoss !== null);
+  // The same budget from scratch ends behind.
+  const scratch = await run(null, path.join(root, 'plain.safetensors'));
+  assert.ok(bestLoss !== null && scratch.bestLoss !== null && bestLoss < scratch.bestLoss,
+    `fine-tuned ${bestLoss} nats/char against ${scratch.bestLoss} from scratch`);
   const saved = await loadModel(out, createKernels());
   assert.equal(saved.model.config.hidden, 64);
+  // Trained, not carried through: the recurrent weights moved from the pretrained ones.
+  const before = await loadModel(pretrained, createKernels());
+  const weights = (m: CharModel): Float32Array => {
+    const p = m.params.get('layer0.wHh');
+    return Float32Array.from(m.k.heap.subarray(p.value, p.value + p.size));
+  };
+  assert.notDeepEqual(weights(saved.model), weights(before.model));
   assert.notEqual(saved.vocab.id('λ'), saved.vocab.unknownId);
   assert.match(saved.info.startedFrom ?? '', /^the test model \(valid loss 1\.900 nats\/char\)$/);
 });

@@ -10,6 +10,7 @@ import { documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
 import { describeEncodings, describeExclusions, describeSkips, listSkippedPaths } from '../core/data/left-out';
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
+import type { Kernels } from '../core/nn/kernels/kernels';
 import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
 import type { CharModel } from '../core/model/char-model';
 import { growVocab } from '../core/model/grow-vocab';
@@ -67,7 +68,9 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   });
   let texts: { train: string; valid: string } | null = splitCorpus(corpus.text);
   if (texts.valid.length < 2 || texts.train.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
-  const start = request.startFrom ? await startingPoint(id, request, corpus.text, texts, signal) : null;
+  // One heap for the run: a model to fine-tune is loaded into the heap it trains in.
+  const kernels = createKernels();
+  const start = request.startFrom ? await startingPoint(id, request, kernels, corpus.text, texts, signal) : null;
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   const vocab = start?.vocab ?? Vocab.fromText(corpus.text);
   const files = corpus.files.length;
@@ -93,7 +96,7 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   const config = { ...sized.config, maxMinutes: budgetLeft(request.config.maxMinutes, started) };
   let lastStep = 0;
   const training = train({
-    kernels: createKernels(), vocab, ...texts, model, config, signal, keepTargetProbs: true,
+    kernels, vocab, ...texts, model, config, signal, keepTargetProbs: true,
     onEvent: (event) => {
       if (event.kind === 'step') {
         const now = Date.now();
@@ -157,12 +160,12 @@ async function sizeToWorkspace(id: number, request: TrainRequest, vocab: Vocab, 
  * says it is worth fine-tuning (start-choice.ts); null to train from scratch. Either way the
  * report says why. A model that does not load is reported and trained around, from scratch.
  */
-async function startingPoint(id: number, request: TrainRequest, text: string, texts: { train: string; valid: string },
+async function startingPoint(id: number, request: TrainRequest, kernels: Kernels, text: string, texts: { train: string; valid: string },
   signal: AbortSignal): Promise<{ model: CharModel; vocab: Vocab; label: string } | null> {
   const { path: file, label } = request.startFrom!;
   let loaded;
   try {
-    loaded = await loadModel(file, createKernels());
+    loaded = await loadModel(file, kernels);
   } catch (e) {
     post({ type: 'start', id, fineTuning: false, reason: `Training a new model from scratch: ${label} did not load (${(e as Error).message}).` });
     return null;
