@@ -48,13 +48,14 @@ const opts = new Command()
   .option('--compare', 'with --only sizing: also train model M with the default settings for the same budget')
   .option('--transfer-minutes <n>', 'the transfer table\'s Train on Workspace budget per run, minutes (default 10; --quick: 2)')
   .option('--default <file>', 'the transfer table\'s new default model', NEW_DEFAULT)
+  .option('--codebases <list>', 'the transfer table\'s held-out codebases (default typescript,python)')
   .option('--old-default <file>', 'the transfer table\'s old default model (its rows are skipped if the file is missing)', OLD_DEFAULT)
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
     pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing' | 'transfer'; model?: string;
     sourceMinutes?: string; metricsChars: string; minutes: string; sizes?: string; compare?: boolean;
-    transferMinutes?: string; default: string; oldDefault: string }>();
+    transferMinutes?: string; default: string; oldDefault: string; codebases?: string }>();
 
 const log = (line: string) => { if (!opts.json) console.error(line); };
 
@@ -192,7 +193,8 @@ function transferOptions(): TransferOptions {
   const minutes = Number(opts.transferMinutes ?? (opts.quick ? 2 : 10));
   if (!(minutes > 0)) throw new Error(`--transfer-minutes must be a number of minutes above 0, got ${opts.transferMinutes}`);
   return { sizes: (opts.sizes ?? TRANSFER_SIZES).split(',').map((s) => parseSize(s).chars), minutes,
-    metricsChars: Number(opts.metricsChars), oldDefault: opts.oldDefault, newDefault: opts.default };
+    metricsChars: Number(opts.metricsChars), oldDefault: opts.oldDefault, newDefault: opts.default,
+    ...(opts.codebases ? { codebases: opts.codebases.split(',') } : {}) };
 }
 
 /** --only sizing: planned training at several corpus sizes (bench/sizing.ts). */

@@ -1,5 +1,5 @@
 // `npm run bench -- --only transfer [--transfer-minutes 10] [--sizes 20k,200k,2M] [--default <file>]
-// [--old-default <file>]` (issue 16 part 5): what the default model brings to code it never read,
+// [--old-default <file>] [--codebases typescript,python]` (issue 16 part 5): what the default model brings to code it never read,
 // and what Train on Workspace makes of a workspace, measured on held-out files in no training
 // corpus (bench/transfer-data.ts: this project's TypeScript, public Python). Per codebase: the old
 // and the new default untrained, as the editor completes with them; per workspace size: the
@@ -30,6 +30,8 @@ export interface TransferOptions {
   metricsChars: number;
   oldDefault: string;
   newDefault: string;
+  /** Which held-out codebases (keys of bench/transfer-data.ts: typescript, python); all by default. */
+  codebases?: string[];
 }
 
 /** A model file measured, or why not (`figures` null). `note` says what to know about the row. */
@@ -84,6 +86,7 @@ export async function benchTransfer(opts: TransferOptions, log: (line: string) =
   const say = (line: string) => log(`transfer [${((Date.now() - t0) / 60_000).toFixed(1)} min]: ${line}`);
   const codebases: CodebaseResult[] = [];
   for (const codebase of [await typescriptCodebase(), await pythonCodebase()]) {
+    if (opts.codebases && !opts.codebases.includes(codebase.key)) continue;
     codebases.push(await benchCodebase(codebase, opts, say));
   }
   say('tinyshakespeare, last 10% ...');
