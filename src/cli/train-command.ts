@@ -136,9 +136,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         : `${plural(grown.added.length, 'character')} of the text new to it (${formatChars(grown.added)}) get rows of their own`}`);
     } else {
       // From the whole text, so the validation tail has no unknown characters.
-      vocab = flags.minCharCount > 1
-        ? Vocab.fromText(corpus.text, { minCount: flags.minCharCount, always: PRINTABLE_ASCII })
-        : Vocab.fromText(heldOut ? corpus.text + heldOut.text : corpus.text);
+      vocab = Vocab.fromText(heldOut ? corpus.text + heldOut.text : corpus.text,
+        flags.minCharCount > 1 ? { minCount: flags.minCharCount, always: PRINTABLE_ASCII } : {});
     }
 
     let start: StartEvent | undefined;
