@@ -135,9 +135,9 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       reporter.line(`fine-tuning ${startedFrom}: ${grown.added.length === 0 ? 'it knows every character of the text'
         : `${plural(grown.added.length, 'character')} of the text new to it (${formatChars(grown.added)}) get rows of their own`}`);
     } else {
-      // From the whole text, so the validation tail has no unknown characters.
-      vocab = Vocab.fromText(heldOut ? corpus.text + heldOut.text : corpus.text,
-        flags.minCharCount > 1 ? { minCount: flags.minCharCount, always: PRINTABLE_ASCII } : {});
+      // From the whole text, so a validation tail has no unknown characters; held-out files
+      // (--valid) may have characters the training text never shows, and those are unknown.
+      vocab = Vocab.fromText(corpus.text, flags.minCharCount > 1 ? { minCount: flags.minCharCount, always: PRINTABLE_ASCII } : {});
     }
 
     let start: StartEvent | undefined;
