@@ -18,6 +18,6 @@ else
     --batch 32 --seq-len 100 --lr 0.002 --lr-schedule cosine --max-steps 15000 --epochs 10 \
     --validate-every 1000 --patience 0 --seed 1 --no-mixture --json > pretrain/run.jsonl
 fi
-node dist/cli.js mix -m "$MODEL" corpus/train --valid corpus/valid --max-order 7 --max-ngrams 400000 --half \
+node dist/cli.js mix -m "$MODEL" corpus/train --valid corpus/valid --max-order 5 --max-ngrams 400000 --half \
   -o models/default.safetensors
 cp corpus/manifest.json models/default.manifest.json

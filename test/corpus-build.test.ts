@@ -3,7 +3,7 @@
 // of what came from where, and the same corpus from the same recipe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -57,8 +57,12 @@ async function build(root: string, sources: Source[], out: string): Promise<Mani
     fetch: async (origin) => path.join(root, origin.kind === 'file' ? 'repo' : origin.kind === 'deb' ? 'deb' : origin.name) });
 }
 
-const read = (root: string, out: string, m: Manifest, split: 'train' | 'valid'): string =>
-  m[split].shards.map((s) => readFileSync(path.join(root, out, s), 'utf8')).join('\n\n');
+/** A split's text as training reads it: its files in path order, each followed by a blank line. */
+const read = (root: string, out: string, m: Manifest, split: 'train' | 'valid'): string => {
+  const files = readdirSync(path.join(root, out, split)).sort();
+  assert.equal(files.length, m[split].documents, 'a file per document');
+  return files.map((f) => `${readFileSync(path.join(root, out, split, f), 'utf8')}\n\n`).join('');
+};
 
 test('the corpus keeps permissive packages, leaves out machine-made and duplicate files, and says so', async () => {
   const { root, sources } = fixture();

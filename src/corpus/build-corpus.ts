@@ -2,18 +2,17 @@
  * Builds the pretraining corpus from a recipe: fetch each pinned source, keep it only under a
  * permissive licence, select its files, drop exact duplicates (first source wins, so a held-out
  * file that also trains is dropped from validation), hold out whole sources for validation,
- * shuffle documents with a seed and write them as shards of at most 1 MB, which Train on
- * Workspace and `char-lstm train` read like any folder. The manifest says what came from where.
+ * shuffle documents with a seed and write them a file each, which Train on Workspace and
+ * `char-lstm train` read like any folder. The manifest says what came from where.
  */
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { FILE_SEPARATOR } from '../core/data/corpus';
 import { seededRandom } from '../core/sampling/random';
 import type { Fetcher } from './fetch-package';
 import { languageOf } from './language';
 import { isPermissive, readLicence } from './licence';
-import { MAX_FILE_BYTES, selectFiles } from './select-files';
+import { selectFiles } from './select-files';
 import type { Origin, Source } from './sources';
 
 /** Documents longer than this are cut at blank lines (characters): long prose spreads through the shuffle. */
@@ -45,7 +44,7 @@ export interface Manifest {
   valid: SplitReport;
 }
 
-interface SplitReport { bytes: number; documents: number; shards: string[]; languages: Record<string, number> }
+interface SplitReport { bytes: number; documents: number; languages: Record<string, number> }
 
 export interface BuildOptions {
   sources: Source[];
@@ -136,30 +135,22 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-/** Documents joined by FILE_SEPARATOR into numbered shards of at most MAX_FILE_BYTES. */
+/**
+ * One file per document, numbered in the shuffled order (readers take files in path order and
+ * put FILE_SEPARATOR after each, as they do for a workspace). A file per document, not shards of
+ * many: the document cache forgets at each file, as it does at each file in the editor, so a
+ * mixture fitted on the corpus weighs the cache as completions will use it.
+ */
 async function writeSplit(out: string, split: string, docs: Document[]): Promise<SplitReport> {
-  const dir = path.join(out, split);
-  await fs.mkdir(dir, { recursive: true });
-  const report: SplitReport = { bytes: 0, documents: docs.length, shards: [], languages: {} };
-  let shard: string[] = [], shardBytes = 0;
-  const flush = async (): Promise<void> => {
-    if (shard.length === 0) return;
-    const name = `${split}/${String(report.shards.length).padStart(4, '0')}.txt`;
-    // The last separator is left to the reader, which appends one after every file.
-    await fs.writeFile(path.join(out, name), shard.join(FILE_SEPARATOR));
-    report.shards.push(name);
-    shard = [];
-    shardBytes = 0;
-  };
-  for (const doc of docs) {
-    const bytes = Buffer.byteLength(doc.text) + FILE_SEPARATOR.length;
-    if (shardBytes + bytes > MAX_FILE_BYTES) await flush();
-    shard.push(doc.text);
-    shardBytes += bytes;
-    report.bytes += bytes - FILE_SEPARATOR.length;
-    report.languages[doc.language] = (report.languages[doc.language] ?? 0) + bytes - FILE_SEPARATOR.length;
+  await fs.mkdir(path.join(out, split), { recursive: true });
+  const report: SplitReport = { bytes: 0, documents: docs.length, languages: {} };
+  const digits = Math.max(5, String(docs.length).length);
+  for (const [i, doc] of docs.entries()) {
+    await fs.writeFile(path.join(out, split, `${String(i).padStart(digits, '0')}.txt`), doc.text);
+    const bytes = Buffer.byteLength(doc.text);
+    report.bytes += bytes;
+    report.languages[doc.language] = (report.languages[doc.language] ?? 0) + bytes;
   }
-  await flush();
   return report;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run corpus`: builds the pretraining corpus into `corpus/` (train/ and valid/ shards and
+ * `npm run corpus`: builds the pretraining corpus into `corpus/` (train/ and valid/, a file per document, and
  * manifest.json) from the pinned recipe in sources.ts. Fetched packages are cached in
  * `corpus-cache/`, so a rebuild reads no network.
  */
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   for (const split of ['train', 'valid'] as const) {
     const s = manifest[split];
     const mix = Object.entries(s.languages).sort((a, b) => b[1] - a[1]).map(([l, b]) => `${l} ${formatMB(b)}`).join(', ');
-    process.stderr.write(`${split}: ${formatMB(s.bytes)} in ${s.documents} documents, ${s.shards.length} shards (${mix})\n`);
+    process.stderr.write(`${split}: ${formatMB(s.bytes)} in ${s.documents} documents (${mix})\n`);
   }
   process.stderr.write(`wrote ${out}\n`);
 }
