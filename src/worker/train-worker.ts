@@ -199,7 +199,7 @@ async function sizeFineTuning(id: number, request: TrainRequest, model: CharMode
   const speed = await probeSpeed({ model: shape, batch: config.batch, seqLen: seqLenFor(train.length, config.batch) },
     { threads: config.threads, signal, sample: train.slice(0, PROBE_SAMPLE_CHARS) });
   const plan = planFineTuning({ trainChars: train.length, validChars, minutes: budgetLeft(config.maxMinutes, started), speed,
-    parameters: model.params.trainable, batch: config.batch });
+    parameters: model.params.trainable, batch: config.batch, dropout: model.config.dropout });
   const fixed = new Set<string>(request.plan?.fixed ?? []);
   const chosen = {
     model: { ...shape, dropout: fixed.has('dropout') ? request.model.dropout : plan.dropout },

@@ -230,11 +230,11 @@ function explainShape(c: Choice, o: { N: number; minutes: number; fixed: boolean
 }
 
 /** Dropout for a run of `passes` over a text with `paramsPerChar` parameters per character. */
-export function dropoutFor(passes: number, paramsPerChar: number): number {
+function dropoutFor(passes: number, paramsPerChar: number): number {
   return passes < DROPOUT_FROM_EPOCHS ? 0 : DROPOUT_BY_PARAMS_PER_CHAR.find((d) => paramsPerChar >= d.atLeast)?.dropout ?? 0;
 }
 
-export function explainDropout(dropout: number, passes: number, paramsPerChar: number): string {
+function explainDropout(dropout: number, passes: number, paramsPerChar: number): string {
   if (dropout > 0) {
     return `Dropout ${dropout}: ${formatEpochs(passes)} over a text with ${formatRatio(paramsPerChar)} parameters per character would memorise it.`;
   }
