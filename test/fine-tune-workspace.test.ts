@@ -86,6 +86,15 @@ test('a model worse than character frequencies on the workspace is not started f
   assert.match(plan.reasons.join(' '), /chars to train on/, 'sized as a run from scratch');
 });
 
+test('a shape the user set that the model does not have means a new model from scratch', { timeout: 300_000 }, async () => {
+  let start: StartReport | null = null;
+  const request = { ...tinyRequest(folder, path.join(root, 'their-shape.safetensors'), { maxMinutes: 0.1 }),
+    plan: { fixed: ['hidden' as const] }, startFrom: { path: pretrained, label: 'the test model' } };
+  await client().train(request, { onStart: (s) => { start = s; } });
+  assert.equal(start!.fineTuning, false);
+  assert.equal(start!.reason, 'Training a new model from scratch: your settings ask for hidden 16, and the test model has hidden 64.');
+});
+
 test('a model that does not load is reported and the run trains from scratch', { timeout: 300_000 }, async () => {
   const broken = path.join(root, 'broken.safetensors');
   fs.writeFileSync(broken, 'not a model');

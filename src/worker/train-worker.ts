@@ -170,6 +170,14 @@ async function startingPoint(id: number, request: TrainRequest, kernels: Kernels
     post({ type: 'start', id, fineTuning: false, reason: `Training a new model from scratch: ${label} did not load (${(e as Error).message}).` });
     return null;
   }
+  const asked = request.model, has = loaded.model.config;
+  const fixedShape = (request.plan?.fixed ?? []).filter((key) => key === 'embedding' || key === 'hidden' || key === 'layers');
+  if (fixedShape.some((key) => asked[key] !== has[key])) {
+    // A shape the user set is theirs: a model of another shape cannot be fine-tuned into it.
+    post({ type: 'start', id, fineTuning: false, reason: `Training a new model from scratch: your settings ask for `
+      + `${fixedShape.map((key) => `${key} ${asked[key]}`).join(', ')}, and ${label} has ${fixedShape.map((key) => `${key} ${has[key]}`).join(', ')}.` });
+    return null;
+  }
   if (loaded.model.config.cell !== request.model.cell) {
     post({ type: 'start', id, fineTuning: false, reason: `Training a new model from scratch: ${label} is an ${loaded.model.config.cell.toUpperCase()}, `
       + `and charLstm.training.cell asks for an ${request.model.cell.toUpperCase()}.` });
