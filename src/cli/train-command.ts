@@ -6,7 +6,7 @@ import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-m
 import { describeEncodings, describeExclusions, describeSkips } from '../core/data/left-out';
 import { PRINTABLE_ASCII, Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
-import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
+import { loadModel, saveModel, startedFromLabel, type TrainingInfo } from '../core/model/model-file';
 import { withDropout } from '../core/model/with-dropout';
 import { growVocab } from '../core/model/grow-vocab';
 import { CONFIG_LIMITS } from '../core/model/validate-config';
@@ -131,7 +131,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       const grown = growVocab(withDropout(loaded.model, cmd.getOptionValueSource('dropout') === 'cli' ? flags.dropout : undefined),
         loaded.vocab, heldOut ? corpus.text + heldOut.text : corpus.text);
       ({ model, vocab } = grown);
-      startedFrom = describeStart(flags.initFrom, loaded.info);
+      startedFrom = startedFromLabel(path.basename(flags.initFrom), loaded.info);
       reporter.line(`fine-tuning ${startedFrom}: ${grown.added.length === 0 ? 'it knows every character of the text'
         : `${plural(grown.added.length, 'character')} of the text new to it (${formatChars(grown.added)}) get rows of their own`}`);
     } else {
@@ -217,12 +217,6 @@ function warnIgnoredShape(cmd: Command, flags: TrainFlags, config: ModelConfig, 
   if (differing.length === 0) return;
   reporter.line(`warning: ${differing.map((k) => `--${k} ${asked[k]}`).join(', ')} ignored: ${flag} keeps the `
     + `model's shape (${differing.map((k) => `${k} ${config[k]}`).join(', ')})`);
-}
-
-/** "default.safetensors (valid loss 1.234 nats/char)": what a fine-tuned model started from. */
-function describeStart(file: string, info: TrainingInfo): string {
-  const loss = typeof info.validLoss === 'number' ? ` (valid loss ${info.validLoss.toFixed(3)} nats/char)` : '';
-  return `${path.basename(file)}${loss}`;
 }
 
 /** A few characters, shown so that a tab or newline is visible. */

@@ -11,7 +11,7 @@ import { describeEncodings, describeExclusions, describeSkips, listSkippedPaths 
 import { Vocab } from '../core/data/vocab';
 import { createKernels } from '../core/nn/kernels/select';
 import type { Kernels } from '../core/nn/kernels/kernels';
-import { loadModel, saveModel, type TrainingInfo } from '../core/model/model-file';
+import { loadModel, saveModel, startedFromLabel } from '../core/model/model-file';
 import type { CharModel } from '../core/model/char-model';
 import { growVocab } from '../core/model/grow-vocab';
 import { withDropout } from '../core/model/with-dropout';
@@ -188,12 +188,7 @@ async function startingPoint(id: number, request: TrainRequest, kernels: Kernels
   const choice = await chooseStart(grown.model, label, grown.vocab.encode(texts.train), validIds, signal);
   const added = grown.added.length > 0 ? ` The workspace's ${grown.added.length} characters new to it got rows of their own.` : '';
   post({ type: 'start', id, fineTuning: choice.fineTune, reason: choice.reason + (choice.fineTune ? added : '') });
-  return choice.fineTune ? { model: grown.model, vocab: grown.vocab, label: describeStart(label, loaded.info) } : null;
-}
-
-/** "default (valid loss 1.234 nats/char)": what a fine-tuned model started from, as its file records. */
-function describeStart(label: string, info: TrainingInfo): string {
-  return typeof info.validLoss === 'number' ? `${label} (valid loss ${info.validLoss.toFixed(3)} nats/char)` : label;
+  return choice.fineTune ? { model: grown.model, vocab: grown.vocab, label: startedFromLabel(label, loaded.info) } : null;
 }
 
 /**

@@ -57,6 +57,14 @@ export interface TrainingInfo {
   importedVocab?: string;
 }
 
+/**
+ * What a model fine-tuned from one named `label` records as `startedFrom`: "the default model
+ * (valid loss 1.837 nats/char)", the loss where its file gives one.
+ */
+export function startedFromLabel(label: string, info: TrainingInfo): string {
+  return typeof info.validLoss === 'number' ? `${label} (valid loss ${info.validLoss.toFixed(3)} nats/char)` : label;
+}
+
 export interface LoadedModel {
   model: CharModel;
   vocab: Vocab;
