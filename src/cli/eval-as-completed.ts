@@ -8,7 +8,8 @@ import { mixtureNatsPerChar, type TargetProbabilities } from '../core/mix/mixtur
 import { targetProbabilities } from '../core/mix/target-probabilities';
 import type { WorkspaceMixture } from '../core/mix/workspace-mixture';
 import { NgramPredictor } from '../core/ngram/ngram-predictor';
-import { evaluate, type Evaluation } from '../core/train/evaluate';
+import { evaluateEvery } from '../core/eval/evaluate-every';
+import type { Evaluation } from '../core/train/evaluate';
 import { describeMetrics, metricsJson } from './eval-measures';
 import { bitsPerChar, formatCount } from './progress';
 
@@ -17,14 +18,15 @@ export const EVAL_BATCH = 32;
 export const EVAL_SEQ_LEN = 100;
 
 /**
- * The LSTM's loss on `ids` as `eval` measures it (EVAL_BATCH streams, windows of EVAL_SEQ_LEN,
- * state carried as in training), and with `withProbs` the probability it gave each character it
- * predicted (NaN where it predicted none): the LSTM's part of `measureAsCompleted`.
+ * The LSTM's loss on `ids` as `eval` measures it: every character after the first (EVAL_BATCH
+ * streams, windows of EVAL_SEQ_LEN, state carried as in training, the tails too; see
+ * evaluateEvery), and with `withProbs` the probability it gave each (NaN at position 0, which
+ * nothing predicts): the LSTM's part of `measureAsCompleted`.
  */
 export async function evaluateLstm(model: CharModel, ids: ArrayLike<number>,
   withProbs: boolean): Promise<Evaluation & { probs: Float64Array | null }> {
   const probs = withProbs ? new Float64Array(ids.length).fill(NaN) : null;
-  const { loss, chars } = await evaluate(model, ids, EVAL_BATCH, EVAL_SEQ_LEN, undefined, probs ?? undefined);
+  const { loss, chars } = await evaluateEvery(model, ids, EVAL_BATCH, EVAL_SEQ_LEN, probs ?? undefined);
   return { loss, chars, probs };
 }
 

@@ -8,7 +8,7 @@ import { asCompletedJson, describeAsCompleted, evaluateLstm, measureAsCompleted,
 import { describeAlone, mixtureJson, mixtureMeasures, type MixtureMeasure } from './eval-mixture';
 import { CliError } from './fail';
 import { intArg } from './parse-number';
-import { bitsPerChar, formatCount } from './progress';
+import { bitsPerChar, formatCount, plural } from './progress';
 
 interface EvalFlags {
   model: string;
@@ -43,9 +43,10 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
   const { model, vocab, mixture } = await loadModel(flags.model, kernels);
   const corpus = await gatherCorpus(inputs);
   const ids = vocab.encode(corpus.text);
-  let unknown = 0;
-  for (const id of ids) if (id === vocab.unknownId) unknown++;
   const { loss, chars, probs } = await evaluateLstm(model, ids, mixture !== undefined);
+  // Among the characters scored: all but the first.
+  let unknown = 0;
+  for (let i = 1; i < ids.length; i++) if (ids[i] === vocab.unknownId) unknown++;
   if (!Number.isFinite(loss)) {
     throw new CliError(chars === 0 ? `too little text to evaluate (${ids.length} chars; at least 2 are needed)`
       : `the loss is not finite (${loss}): the model file may hold broken weights`);
@@ -74,8 +75,12 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
     return;
   }
   // Unknown characters all share one id the model never learned to predict: they inflate the loss.
-  const note = unknown > 0 ? `; ${formatCount(unknown)} chars are not in the model's vocabulary` : '';
-  const lines = [`loss ${loss.toFixed(3)} nats/char (${bitsPerChar(loss).toFixed(3)} bits/char) over ${formatCount(chars)} chars${note}`];
+  const note = unknown > 0 ? `; ${formatCount(unknown)} of them are not in the model's vocabulary` : '';
+  const fileChars = corpus.files.reduce((n, f) => n + f.chars, 0);
+  const lines = [`loss ${loss.toFixed(3)} nats/char (${bitsPerChar(loss).toFixed(3)} bits/char) over ${formatCount(chars)} chars `
+    + `(${corpus.files.length === 1 ? `the file's ${formatCount(fileChars)} and the blank line after it`
+      : `${plural(corpus.files.length, 'file')}' ${formatCount(fileChars)} and the blank line after each`}, `
+    + `less the first, which nothing predicts)${note}`];
   if (metrics) {
     lines.push(`completions: ${describeMetrics(metrics)} (greedy ghost text on ${formatCount(metrics.chars)} chars in `
       + `${metrics.slices} slice${metrics.slices === 1 ? '' : 's'}; Ctrl+Right per word)`);
