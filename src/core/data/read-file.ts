@@ -4,7 +4,8 @@
  * handle before anything is read, and never more than the limit + 1 bytes read, so a file that
  * grows while being read is 'too-large', not a memory spike.
  */
-import { constants, promises as fs, type Stats } from 'fs';
+import { constants, promises as fs } from 'fs';
+import { fileKind } from '../files/file-kind';
 import { formatBytes, type SkipReason } from './left-out';
 import { decodeBytes, type TextEncoding } from './text-decoding';
 
@@ -25,7 +26,7 @@ export async function readText(file: string, limit: number, limitName: string, f
     try {
       // From the open handle: what is read is what was checked, even if the path changed since the walk.
       const stat = await handle.stat();
-      if (!stat.isFile()) return { reason: 'unreadable', detail: `no longer a file: now ${kindOf(stat)}` };
+      if (!stat.isFile()) return { reason: 'unreadable', detail: `no longer a file: now ${fileKind(stat)}` };
       if (stat.size > limit) return { reason: 'too-large', detail: `${formatBytes(stat.size)} > ${formatBytes(limit)} ${limitName}` };
       const read = await readAtMost(handle, stat.size, limit);
       if (read === null) return { reason: 'too-large', detail: `grew past the ${formatBytes(limit)} ${limitName} while being read` };
@@ -68,12 +69,4 @@ export function failure(error: unknown): { reason: SkipReason; detail: string } 
     case 'ENOTDIR': return { reason: 'unreadable', detail: 'no longer a folder' };
     default: return { reason: 'unreadable', detail: code ?? String((error as Error)?.message ?? error) };
   }
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
 }

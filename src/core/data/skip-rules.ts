@@ -4,10 +4,10 @@
  * workspace's `.gitignore` files and the user's exclude settings; one check of the
  * text itself (a PEM private key, whatever the file is called).
  */
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import expand from 'brace-expansion';
+import { readRegularFile } from '../files/read-regular-file';
 
 /**
  * Folders never descended into, wherever they appear: version-control data,
@@ -153,10 +153,16 @@ export interface IgnoreScope {
   source: string;
 }
 
-/** `scopes` plus the `.gitignore` in `dir`; an unreadable one excludes nothing. */
+/** A `.gitignore` is a few kB; this bounds the read of one that is not. */
+const MAX_GITIGNORE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `scopes` plus the `.gitignore` in `dir`; an unreadable one excludes nothing. Read without
+ * blocking: a FIFO put in its place after the folder was listed is refused, not waited on.
+ */
 export async function withGitignore(dir: string, scopes: readonly IgnoreScope[], source: string): Promise<readonly IgnoreScope[]> {
   try {
-    const rules = ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8'));
+    const rules = ignore().add((await readRegularFile(path.join(dir, '.gitignore'), MAX_GITIGNORE_BYTES)).toString('utf8'));
     return [...scopes, { dir, rules, source }];
   } catch {
     return scopes;

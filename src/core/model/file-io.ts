@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
+import { readRegularFile, UnreadableFile } from '../files/read-regular-file';
 import { ModelFileError } from './safetensors';
 
 /** A char-level model is a few MiB; beyond this the file is not ours (and Buffer limits loom). */
@@ -27,30 +28,26 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
-/** The bytes of a model file; a missing file, a folder, or an absurdly large file is a ModelFileError. */
+/**
+ * The bytes of a model file. Anything but a regular file of at most 2 GiB is a ModelFileError
+ * naming the path and what it is, before a byte is read: a FIFO would block for ever, /dev/zero
+ * would fill memory (see readRegularFile). The safetensors header is not used to bound the read:
+ * the file's own size already does, and the decoder checks every claim of the header against it.
+ */
 export async function readModelBytes(path: string): Promise<Uint8Array> {
-  const handle = await fs.open(path, 'r').catch((error) => { throw describeReadError(path, error); });
-  try {
-    // Checked on the open handle, so the size read is the size of the file we read.
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw new ModelFileError(`${path} is a folder, not a model file`);
-    if (stat.size > MAX_MODEL_FILE_BYTES) {
-      throw new ModelFileError(`${path} is too large to be a model file: ${stat.size} bytes (limit 2 GiB)`);
-    }
-    return await handle.readFile();
-  } catch (error) {
-    throw describeReadError(path, error);
-  } finally {
-    await handle.close();
-  }
+  return readRegularFile(path, MAX_MODEL_FILE_BYTES).catch((error) => { throw describeReadError(error); });
 }
 
-function describeReadError(path: string, error: unknown): ModelFileError {
-  if (error instanceof ModelFileError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new ModelFileError(`model file not found: ${path}`);
-  if (code === 'EISDIR') return new ModelFileError(`${path} is a folder, not a model file`);
-  return new ModelFileError(`cannot read model file ${path}: ${code ?? String(error)}`);
+function describeReadError(error: unknown): unknown {
+  if (!(error instanceof UnreadableFile)) return error;
+  const { path, reason, detail } = error;
+  switch (reason) {
+    case 'missing': return new ModelFileError(`model file not found: ${path}`);
+    case 'not-a-file': return new ModelFileError(`${path} is ${detail}, not a model file`);
+    case 'too-large': return new ModelFileError(`${path} is too large to be a model file: ${detail} (limit 2 GiB)`);
+    case 'changed': return new ModelFileError(`${path} ${detail}: is something still writing it?`);
+    case 'unreadable': return new ModelFileError(`cannot read model file ${path}: ${detail}`);
+  }
 }
 
 /** One line for a file that could not be written or moved, naming the usual causes in words. */

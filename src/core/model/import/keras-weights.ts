@@ -1,5 +1,5 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
+import { readRegularFile, UnreadableFile } from '../../files/read-regular-file';
 import { float16BitsToFloat32 } from '../float16';
 import { ModelFileError, type Tensor } from '../safetensors';
 
@@ -55,12 +55,14 @@ export async function readKerasWeights(dir: string, groups: ManifestGroup[]): Pr
     const parts: Uint8Array[] = [];
     for (const p of group.paths) {
       const file = path.join(dir, p);
-      const part = await fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
-        const why = e.code === 'ENOENT' ? 'not found' : e.code === 'EISDIR' ? 'is a folder' : `cannot be read (${e.code ?? String(e)})`;
+      const part = await readRegularFile(file, MAX_WEIGHT_BYTES - total).catch((e: unknown) => {
+        if (!(e instanceof UnreadableFile)) throw e;
+        if (e.reason === 'too-large') throw new ModelFileError('the weight files are larger than 2 GiB: not a char model');
+        const why = e.reason === 'missing' ? 'not found' : e.reason === 'not-a-file' ? `is ${e.detail}, not a file`
+          : e.reason === 'unreadable' ? `cannot be read (${e.detail})` : e.detail;
         throw new ModelFileError(`weight file ${p} (listed in weightsManifest) ${why}`);
       });
       total += part.length;
-      if (total > MAX_WEIGHT_BYTES) throw new ModelFileError('the weight files are larger than 2 GiB: not a char model');
       parts.push(part);
     }
     bytes.push(concat(parts));

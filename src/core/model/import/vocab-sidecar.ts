@@ -1,5 +1,5 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
+import { readRegularFile, UnreadableFile } from '../../files/read-regular-file';
 import { ModelFileError } from '../safetensors';
 import { parseForeignVocab } from './foreign-vocab';
 
@@ -38,15 +38,13 @@ export async function findSidecarVocab(modelPath: string, inFile: string): Promi
   for (const file of candidates) {
     let text: string;
     try {
-      const stat = await fs.stat(file);
-      if (!stat.isFile()) continue;
-      if (stat.size > MAX_VOCAB_BYTES) throw new ModelFileError(`vocabulary (${file}) is too large: ${stat.size} bytes`);
-      text = await fs.readFile(file, 'utf8');
+      text = (await readRegularFile(file, MAX_VOCAB_BYTES)).toString('utf8');
     } catch (e) {
-      if (e instanceof ModelFileError) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      throw new ModelFileError(`cannot read the vocabulary ${file}: ${code ?? String(e)}`);
+      if (!(e instanceof UnreadableFile)) throw e;
+      // Only a regular file can be a vocabulary: a folder or a FIFO of that name is passed over.
+      if (e.reason === 'missing' || e.reason === 'not-a-file') continue;
+      if (e.reason === 'too-large') throw new ModelFileError(`vocabulary (${file}) is too large: ${e.detail}`);
+      throw new ModelFileError(`cannot read the vocabulary ${file}: ${e.detail}`);
     }
     return { chars: parseVocabText(text, path.basename(file)), where: path.basename(file) };
   }
