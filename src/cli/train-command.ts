@@ -144,10 +144,10 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; ${heldOut ? `validated on ${describeInputs(flags.valid!)}` : `first ${100 - VALID_FRACTION * 100}% trained`})`;
 
-    let basis: ReturnType<typeof corpusMixtureBasis> | null = null;
+    let basis: Awaited<ReturnType<typeof corpusMixtureBasis>> | null = null;
     if (flags.mixture) {
       const started = Date.now();
-      basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), config.maxValidChars);
+      basis = await corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), config.maxValidChars, {}, controller.signal);
       reporter.line(`n-gram: order ${basis.order}, validation loss ${basis.ngramValidLoss.toFixed(3)} nats/char `
         + `(${((Date.now() - started) / 1000).toFixed(1)} s); saved with the model for completions to mix in`);
     }

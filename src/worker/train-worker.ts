@@ -77,7 +77,13 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   // The workspace n-gram first (seconds: it reads at most the text's last 8 M characters): the
   // baseline the LSTM's validation loss is measured against, and part of every checkpoint.
   const ngramStarted = Date.now();
-  const basis = corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars);
+  let basis;
+  try {
+    basis = await corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars, {}, signal);
+  } catch (e) {
+    if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
+    throw e;
+  }
   post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - ngramStarted });
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   let sized: Pick<TrainRequest, 'model' | 'config'> = start ? { model: shapeOf(start.model), config: request.config } : request;

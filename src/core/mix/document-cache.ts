@@ -37,6 +37,19 @@ export class DocumentCache implements CharPredictor {
     return this.cached;
   }
 
+  /** softmax(scores())[id] (the same number up to rounding) in order look-ups rather than V × order. */
+  probability(id: number): number {
+    const c = this.counts;
+    let p = 1 / this.vocabSize;
+    for (const h of this.contextNodes(false)) {
+      if (h < 0) break;
+      const total = c.total(h), types = c.types(h);
+      if (total === 0) break;
+      p = (c.count(h, id) + types * p) / (total + types);
+    }
+    return p;
+  }
+
   step(id: number): void {
     if (this.learns) {
       for (const h of this.contextNodes(true)) {

@@ -2,13 +2,14 @@ import type { Vocab } from '../data/vocab';
 import type { CharModel } from '../model/char-model';
 import { evaluate } from '../train/evaluate';
 import { DEFAULT_TRAIN_CONFIG } from '../train/config';
-import { countNgrams } from '../ngram/ngram-counts';
+import { countingNgrams } from '../ngram/ngram-counts';
 import { KneserNey } from '../ngram/kneser-ney';
 import { NgramPredictor } from '../ngram/ngram-predictor';
-import { selectOrder } from '../ngram/select-order';
+import { selectingOrder } from '../ngram/select-order';
+import { runInSlices, runToEnd, type Sliced } from '../threads/slices';
 import { DocumentCache } from './document-cache';
 import { fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from './mixture-weights';
-import { targetProbabilities } from './target-probabilities';
+import { readingTargetProbabilities } from './target-probabilities';
 import { meanNats } from './cross-fit';
 import { mixtureBuckets } from './mixture-predictor';
 import type { WorkspaceMixture } from './workspace-mixture';
@@ -63,18 +64,28 @@ export interface MixtureBasisInput {
  * it, and counts the whole text at that order. Measured here: ~2 s for 1 MB of text.
  */
 export function mixtureBasis(input: MixtureBasisInput): MixtureBasis {
+  return runToEnd(buildingMixtureBasis(input));
+}
+
+/**
+ * mixtureBasis as a job that pauses every few thousand characters (threads/slices.ts). Its cost
+ * is proportional to the text, not to text × vocabulary: only the n-grams and cache entries that
+ * occur are looked up, so 120 k characters of 20,000 distinct CJK ones take about what English does.
+ */
+export function* buildingMixtureBasis(input: MixtureBasisInput): Sliced<MixtureBasis> {
   const { validIds, vocabSize } = input;
   const maxNodes = input.maxNodes ?? WORKSPACE_NGRAM_NODES;
   const maxOrder = input.maxOrder ?? 10;
   const maxChars = input.maxChars ?? WORKSPACE_NGRAM_CHARS;
   const trainIds = lastOf(input.trainIds, maxChars);
-  const trainCounts = countNgrams(trainIds, vocabSize, { maxOrder, maxNodes });
+  const trainCounts = yield* countingNgrams(trainIds, vocabSize, { maxOrder, maxNodes });
   const onTrain = new KneserNey(trainCounts);
-  const { order } = selectOrder(trainIds, validIds, vocabSize, { maxOrder, maxNodes, model: onTrain });
+  const { order } = yield* selectingOrder(trainIds, validIds, vocabSize, { maxOrder, maxNodes, model: onTrain });
   const ngram = NgramPredictor.after(onTrain, order, tail(trainIds, order));
-  const targets = targetProbabilities([ngram, new DocumentCache(vocabSize, CACHE_ORDER)], validIds, 0, input.validDocumentStarts);
+  const targets = yield* readingTargetProbabilities([ngram, new DocumentCache(vocabSize, CACHE_ORDER)], validIds, 0,
+    input.validDocumentStarts);
   const all = concat(lastOf(trainIds, Math.max(0, maxChars - validIds.length)), lastOf(validIds, maxChars));
-  const counts = countNgrams(all, vocabSize, { maxOrder: order, maxNodes });
+  const counts = yield* countingNgrams(all, vocabSize, { maxOrder: order, maxNodes });
   return { ngram: new KneserNey(counts), order, targets, capped: counts.capped };
 }
 
@@ -82,13 +93,16 @@ export function mixtureBasis(input: MixtureBasisInput): MixtureBasis {
  * mixtureBasis of a corpus split as training splits it (the validation text cut to
  * `maxValidChars`, as the trainer cuts it, so the positions match the LSTM's), with the n-gram's
  * validation loss alone, nats/char. `documentStarts`: where each file starts in the whole text.
+ * Built in slices that let the event loop run, so `signal` stops it within SLICE_MS (its
+ * AbortError is thrown).
  */
-export function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: string }, documentStarts: readonly number[],
-  maxValidChars: number, options: Pick<MixtureBasisInput, 'maxOrder' | 'maxNodes'> = {}): MixtureBasis & { ngramValidLoss: number } {
+export async function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: string }, documentStarts: readonly number[],
+  maxValidChars: number, options: Pick<MixtureBasisInput, 'maxOrder' | 'maxNodes'> = {},
+  signal?: AbortSignal): Promise<MixtureBasis & { ngramValidLoss: number }> {
   const trainIds = vocab.encode(texts.train);
   const validIds = vocab.encode(texts.valid).subarray(0, maxValidChars);
   const validDocumentStarts = documentStarts.map((s) => s - trainIds.length).filter((s) => s >= 0 && s < validIds.length);
-  const basis = mixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts, ...options });
+  const basis = await runInSlices(buildingMixtureBasis({ trainIds, validIds, vocabSize: vocab.size, validDocumentStarts, ...options }), signal);
   return { ...basis, ngramValidLoss: meanNats(basis.targets.probs[0]) };
 }
 
@@ -97,11 +111,12 @@ export function corpusMixtureBasis(vocab: Vocab, texts: { train: string; valid: 
  * have saved it): the LSTM's validation probabilities from the trainer's own batched `evaluate`.
  */
 export async function mixtureForModel(model: CharModel, vocab: Vocab, texts: { train: string; valid: string },
-  documentStarts: readonly number[], maxValidChars: number, options: Pick<MixtureBasisInput, 'maxOrder' | 'maxNodes'> = {}): Promise<WorkspaceMixture> {
-  const basis = corpusMixtureBasis(vocab, texts, documentStarts, maxValidChars, options);
+  documentStarts: readonly number[], maxValidChars: number, options: Pick<MixtureBasisInput, 'maxOrder' | 'maxNodes'> = {},
+  signal?: AbortSignal): Promise<WorkspaceMixture> {
+  const basis = await corpusMixtureBasis(vocab, texts, documentStarts, maxValidChars, options, signal);
   const validIds = vocab.encode(texts.valid).subarray(0, maxValidChars);
   const probs = new Float64Array(validIds.length).fill(NaN);
-  await evaluate(model, validIds, DEFAULT_TRAIN_CONFIG.batch, DEFAULT_TRAIN_CONFIG.seqLen, undefined, probs);
+  await evaluate(model, validIds, DEFAULT_TRAIN_CONFIG.batch, DEFAULT_TRAIN_CONFIG.seqLen, signal, probs);
   return fitWorkspaceMixture(basis, probs);
 }
 

@@ -106,6 +106,21 @@ export class KneserNey {
   }
 
   /**
+   * p(w) of an order-`order` model given `contexts` as in logProbsAt, which gives log of exactly
+   * this number for w: order look-ups, not V × order, for a caller that needs one character's
+   * probability (scoring a text) and not the whole distribution (completing it).
+   */
+  probability(contexts: ArrayLike<number>, order: number, w: number): number {
+    let p = 1 / this.vocabSize;
+    for (let L = 0; L < order; L++) {
+      const h = contexts[L];
+      if (h < 0) break;
+      p = this.level(h, this.counts.child(h, w), p, L === order - 1);
+    }
+    return p;
+  }
+
+  /**
    * The next-character distribution after `context` (character ids; only its last order-1
    * matter), natural logs, a Float64Array of V summing (as probabilities) to 1.
    */

@@ -1,4 +1,5 @@
 import { PairTable } from './pair-table';
+import { runToEnd, type Sliced } from '../threads/slices';
 
 /**
  * Every character n-gram of a text up to length `maxOrder`, as a trie whose nodes are the
@@ -82,6 +83,14 @@ export const DEFAULT_MAX_NODES = 8_000_000;
  * (capped; the look-ups into a table of hundreds of MB are cache misses).
  */
 export function countNgrams(ids: ArrayLike<number>, vocabSize: number, options: CountOptions): NgramCounts {
+  return runToEnd(countingNgrams(ids, vocabSize, options));
+}
+
+/** Start positions counted between two pauses of `countingNgrams`. */
+const POSITIONS_PER_SLICE = 4096;
+
+/** countNgrams as a job that pauses every POSITIONS_PER_SLICE positions (threads/slices.ts). */
+export function* countingNgrams(ids: ArrayLike<number>, vocabSize: number, options: CountOptions): Sliced<NgramCounts> {
   const { maxOrder } = options;
   const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
   if (!(Number.isInteger(maxOrder) && maxOrder >= 1 && maxOrder <= 255)) {
@@ -98,6 +107,7 @@ export function countNgrams(ids: ArrayLike<number>, vocabSize: number, options: 
   let here = new Int32Array(maxOrder + 1).fill(-1);
   let capped = false;
   for (let j = n - 1; j >= 0; j--) {
+    if (j % POSITIONS_PER_SLICE === 0) yield;
     here.fill(-1);
     here[0] = 0;
     raw[0]++;

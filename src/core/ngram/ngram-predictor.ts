@@ -31,6 +31,11 @@ export class NgramPredictor implements CharPredictor {
     return this.cached;
   }
 
+  /** softmax(scores())[id] (the same number up to rounding) in order look-ups rather than V × order. */
+  probability(id: number): number {
+    return this.model.probability(this.contexts, this.order, id);
+  }
+
   step(id: number): void {
     if (!(Number.isInteger(id) && id >= 0 && id < this.vocabSize)) {
       throw new RangeError(`character id ${id} is outside 0 … ${this.vocabSize - 1}`);

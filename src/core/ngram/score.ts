@@ -1,4 +1,5 @@
 import type { KneserNey } from './kneser-ney';
+import { runToEnd, type Sliced } from '../threads/slices';
 
 export interface OrderScore {
   order: number;
@@ -14,6 +15,14 @@ export interface OrderScore {
  * (continuation counts). A few million characters a second.
  */
 export function scoreOrders(model: KneserNey, ids: ArrayLike<number>, context: ArrayLike<number> = []): OrderScore[] {
+  return runToEnd(scoringOrders(model, ids, context));
+}
+
+/** Characters scored between two pauses of `scoringOrders`. */
+const CHARS_PER_SLICE = 4096;
+
+/** scoreOrders as a job that pauses every CHARS_PER_SLICE characters (threads/slices.ts). */
+export function* scoringOrders(model: KneserNey, ids: ArrayLike<number>, context: ArrayLike<number> = []): Sliced<OrderScore[]> {
   const { maxOrder, vocabSize: V } = model;
   const sums = new Float64Array(maxOrder + 1);
   let ctx = new Int32Array(maxOrder).fill(-1);
@@ -37,7 +46,10 @@ export function scoreOrders(model: KneserNey, ids: ArrayLike<number>, context: A
   };
   const from = Math.max(0, context.length - (maxOrder - 1));
   for (let i = from; i < context.length; i++) read(context[i], false);
-  for (let i = 0; i < ids.length; i++) read(ids[i], true);
+  for (let i = 0; i < ids.length; i++) {
+    if (i % CHARS_PER_SLICE === CHARS_PER_SLICE - 1) yield;
+    read(ids[i], true);
+  }
   const scores: OrderScore[] = [];
   for (let order = 1; order <= maxOrder; order++) scores.push({ order, natsPerChar: sums[order] / ids.length });
   return scores;

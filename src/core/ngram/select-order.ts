@@ -1,6 +1,7 @@
-import { countNgrams } from './ngram-counts';
+import { countNgrams, countingNgrams } from './ngram-counts';
 import { KneserNey } from './kneser-ney';
-import { scoreOrders, type OrderScore } from './score';
+import { scoringOrders, type OrderScore } from './score';
+import { runToEnd, type Sliced } from '../threads/slices';
 
 export interface OrderSelection {
   /** The order with the lowest validation loss. */
@@ -26,12 +27,18 @@ export interface SelectOptions {
  */
 export function selectOrder(train: ArrayLike<number>, valid: ArrayLike<number>, vocabSize: number,
   options: SelectOptions = {}): OrderSelection {
+  return runToEnd(selectingOrder(train, valid, vocabSize, options));
+}
+
+/** selectOrder as a job that pauses between slices of the counting and the scoring (threads/slices.ts). */
+export function* selectingOrder(train: ArrayLike<number>, valid: ArrayLike<number>, vocabSize: number,
+  options: SelectOptions = {}): Sliced<OrderSelection> {
   const maxOrder = options.maxOrder ?? 10;
   const minOrder = Math.min(options.minOrder ?? 2, maxOrder);
   if (valid.length === 0) throw new RangeError('order selection needs some validation text');
   if (options.model && options.model.maxOrder < maxOrder) throw new RangeError(`the model given has order ${options.model.maxOrder} < ${maxOrder}`);
-  const model = options.model ?? new KneserNey(countNgrams(train, vocabSize, { maxOrder, maxNodes: options.maxNodes }));
-  const scores = scoreOrders(model, valid, train).filter((s) => s.order <= maxOrder);
+  const model = options.model ?? new KneserNey(yield* countingNgrams(train, vocabSize, { maxOrder, maxNodes: options.maxNodes }));
+  const scores = (yield* scoringOrders(model, valid, train)).filter((s) => s.order <= maxOrder);
   let best = scores[minOrder - 1];
   for (const s of scores) if (s.order >= minOrder && s.natsPerChar < best.natsPerChar) best = s;
   return { order: best.order, scores };
