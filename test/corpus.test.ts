@@ -159,11 +159,17 @@ test('a folder with no usable text is a CorpusError naming the folder and the sk
   writeTree(root, { 'a.bin': Buffer.from([0, 1, 2]), 'b.dat': Buffer.from([0xff, 0xfe, 0x00]), '.npmrc': 'x', 'e.txt': '' });
   await assert.rejects(gatherCorpus([root]), (error: unknown) => {
     assert.ok(error instanceof CorpusError);
-    assert.equal(error.message, `No text files found under ${root} (skipped 3 files: 1 binary, 1 secret, 1 ignored by name)`);
+    assert.equal(error.message, `No text files found under ${root} (e.txt is empty; skipped 3 files: 1 binary, 1 secret, 1 ignored by name)`);
     return true;
   });
   const empty = tempDir();
   await assert.rejects(gatherCorpus([empty]), new CorpusError(`No text files found under ${empty} (no files skipped)`));
+  // Empty files are not skips (nothing of them is left out), but where nothing else was read they are the reason.
+  const emptyFiles = tempDir();
+  writeTree(emptyFiles, { 'a.txt': '', 'b.txt': '' });
+  await assert.rejects(gatherCorpus([emptyFiles]), new CorpusError(`No text files found under ${emptyFiles} (2 files are empty)`));
+  const one = path.join(emptyFiles, 'a.txt');
+  await assert.rejects(gatherCorpus([one]), new CorpusError(`No text files found under ${one} (a.txt is empty)`));
 });
 
 test('missing inputs and no inputs are CorpusErrors with clear messages', async () => {

@@ -152,9 +152,10 @@ describe('char-lstm eval: the model as completions use it', () => {
     const { probs } = await evaluateLstm(model, vocab.encode(corpus.text), true);
     const perFile = editorLoss(vocab, mixture!, corpus.text, starts, probs!);
     assert.ok(Math.abs(result.as_completed.nats_per_char - perFile) < 1e-9, `${result.as_completed.nats_per_char} vs ${perFile}`);
-    // Read as one document, the second file's cache would already know the new word.
+    // Read as one document, the second file's cache would already know the new word: a nat or
+    // more saved over the text, at the word's first uses in the second file.
     const oneDocument = editorLoss(vocab, mixture!, corpus.text, [0], probs!);
-    assert.ok(oneDocument < perFile - 1e-3, `${oneDocument} vs ${perFile}`);
+    assert.ok((perFile - oneDocument) * result.as_completed.chars > 1, `${oneDocument} vs ${perFile} nats/char`);
   });
 
   test('a model saved without a mixture says that the LSTM alone completes', () => {

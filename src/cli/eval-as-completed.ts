@@ -8,8 +8,7 @@ import { mixtureNatsPerChar, type TargetProbabilities } from '../core/mix/mixtur
 import { targetProbabilities } from '../core/mix/target-probabilities';
 import type { WorkspaceMixture } from '../core/mix/workspace-mixture';
 import { NgramPredictor } from '../core/ngram/ngram-predictor';
-import { evaluateEvery } from '../core/eval/evaluate-every';
-import type { Evaluation } from '../core/train/evaluate';
+import { evaluateEvery, type FullEvaluation } from '../core/eval/evaluate-every';
 import { describeMetrics, metricsJson } from './eval-measures';
 import { bitsPerChar, formatCount } from './progress';
 
@@ -24,7 +23,7 @@ export const EVAL_SEQ_LEN = 100;
  * nothing predicts): the LSTM's part of `measureAsCompleted`.
  */
 export async function evaluateLstm(model: CharModel, ids: ArrayLike<number>,
-  withProbs: boolean): Promise<Evaluation & { probs: Float64Array | null }> {
+  withProbs: boolean): Promise<FullEvaluation & { probs: Float64Array | null }> {
   const probs = withProbs ? new Float64Array(ids.length).fill(NaN) : null;
   const { loss, chars } = await evaluateEvery(model, ids, EVAL_BATCH, EVAL_SEQ_LEN, probs ?? undefined);
   return { loss, chars, probs };

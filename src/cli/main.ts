@@ -5,6 +5,7 @@ import { reportError } from './fail';
 import { addInfoCommand } from './info-command';
 import { addMixCommand } from './mix-command';
 import { addSampleCommand } from './sample-command';
+import { handleStdoutClosing } from './stdout-closed';
 import { addTrainCommand } from './train-command';
 
 function buildProgram(): Command {
@@ -32,11 +33,9 @@ Examples:
 }
 
 async function main(): Promise<void> {
-  // `char-lstm sample | head` closes stdout early: that ends the output, it is not a failure.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  // `char-lstm sample | head` closes stdout early: that ends the output, it is not a failure
+  // (train, whose work is the model, goes on: see stdout-closed.ts).
+  handleStdoutClosing();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (e) {

@@ -6,7 +6,6 @@ import { InvalidArgumentError } from 'commander';
  * are all rejected, so a typo never becomes 0, 16 or NaN silently.
  */
 
-const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export interface Bounds {
@@ -17,15 +16,27 @@ export interface Bounds {
   maxExclusive?: boolean;
 }
 
-/** A whole number in [min, max]. */
+/**
+ * A whole number in [min, max], written as digits or in exponent notation ("1e9", "2.5e3"), as
+ * long as its value is whole. Past Number.MAX_SAFE_INTEGER (2^53 - 1) whole numbers are not
+ * exact in JavaScript, so that is the limit where `max` does not set a lower one.
+ */
 export function intArg(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
   return (value) => {
     const text = value.trim();
-    const n = INTEGER.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const n = DECIMAL.test(text) ? Number(text) + 0 : NaN; // + 0: "-0" is 0
+    if (Number.isNaN(n)) throw new InvalidArgumentError(`expected ${expected}`);
+    // "1e-400" underflows to 0: not whole all the same.
+    const underflow = n === 0 && /[1-9]/.test(text.split(/[eE]/)[0]);
+    if (underflow || (Number.isFinite(n) && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`expected ${expected}; ${text} is not whole`);
+    }
+    if (n < min) throw new InvalidArgumentError(`expected ${expected}`);
+    if (n > max) {
       throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER
-        ? `expected a whole number ≥ ${min}`
-        : `expected a whole number from ${min} to ${max}`);
+        ? `expected ${expected}, at most ${max} (2^53 - 1, the largest whole number counted exactly)`
+        : `expected ${expected}; ${text} is more than ${max}`);
     }
     return n;
   };

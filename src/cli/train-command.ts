@@ -18,6 +18,7 @@ import { encodeRunCheckpoint, readRunCheckpoint, runCheckpointPath, type RunChec
 import { writeFileAtomic } from '../core/model/file-io';
 import { CliError, EXIT_INTERRUPTED } from './fail';
 import { floatArg, intArg } from './parse-number';
+import { stdoutUntilClosed } from './stdout-closed';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
 type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
@@ -73,7 +74,10 @@ export function addTrainCommand(program: Command): void {
 async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Promise<void> {
   const out = flags.out;
   await checkWritable(out);
-  const reporter = new TrainReporter({ stderr: process.stderr, json: flags.json ? process.stdout : undefined });
+  // A reader of the JSON events that goes away (`| head -1`) does not stop the training.
+  const json = flags.json ? stdoutUntilClosed(() => reporter.line('warning: stdout closed: no more JSON events; '
+    + `training goes on and saves to ${out} as usual (Ctrl-C stops it, keeping the best)`)) : undefined;
+  const reporter = new TrainReporter({ stderr: process.stderr, json });
   const controller = new AbortController();
   const onSigint = (): void => {
     // A second Ctrl-C means "now": a slow save or validation is not waited for.

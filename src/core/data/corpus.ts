@@ -136,6 +136,7 @@ export async function gatherCorpus(inputs: string[], options: GatherOptions = {}
   const skipped: SkippedPath[] = [];
   const excluded: ExcludedPath[] = [];
   const candidates: Candidate[] = [];
+  const empty: string[] = [];
   for (const input of inputs) {
     signal?.throwIfAborted();
     const stat = await statInput(input);
@@ -173,7 +174,8 @@ export async function gatherCorpus(inputs: string[], options: GatherOptions = {}
     if (holdsPrivateKey(text)) { skip('secret', 'holds a private key'); continue; }
     const bytes = Buffer.byteLength(text, 'utf8');
     if (totalBytes + bytes > maxTotalBytes) { totalReached = true; skip('total-limit', totalDetail); continue; }
-    if (text.length === 0) continue;
+    // Nothing to learn from; only named when nothing else was read.
+    if (text.length === 0) { empty.push(candidate.path); continue; }
     totalBytes += bytes;
     files.push({ path: candidate.path, chars: countCodePoints(text), encoding });
     parts.push(text, FILE_SEPARATOR);
@@ -184,10 +186,17 @@ export async function gatherCorpus(inputs: string[], options: GatherOptions = {}
   if (files.length === 0) {
     // One skip is named with its detail: "skipped 1 file: 1 too large; huge.txt: 600 MiB > 64 MiB total limit".
     const only = skipped.length === 1 && skipped[0].detail !== undefined ? `${path.basename(skipped[0].path)}: ${skipped[0].detail}` : '';
-    const why = [describeSkips(skipped), only, describeExclusions(excluded)].filter((part) => part !== '').join('; ');
+    const why = [describeEmpty(empty), empty.length > 0 && skipped.length === 0 ? '' : describeSkips(skipped), only,
+      describeExclusions(excluded)].filter((part) => part !== '').join('; ');
     throw new CorpusError(`No text files found under ${inputs.join(', ')} (${why})`);
   }
   return { files, skipped, excluded, text: parts.join('') };
+}
+
+/** "notes.txt is empty", "3 files are empty"; '' for none. */
+function describeEmpty(empty: readonly string[]): string {
+  if (empty.length === 0) return '';
+  return empty.length === 1 ? `${path.basename(empty[0])} is empty` : `${empty.length} files are empty`;
 }
 
 /**

@@ -1,6 +1,12 @@
 import type { CharModel } from '../model/char-model';
 import { StreamBatches } from '../train/batches';
-import type { Evaluation } from '../train/evaluate';
+
+export interface FullEvaluation {
+  /** Mean cross-entropy in nats per character scored. */
+  loss: number;
+  /** Characters scored: ids.length - 1, or 0 for a text shorter than 2. */
+  chars: number;
+}
 
 /**
  * Mean next-character loss of `model` over every character of `ids` after the first (the first
@@ -17,7 +23,7 @@ import type { Evaluation } from '../train/evaluate';
  * from run to run without the tails.
  */
 export async function evaluateEvery(model: CharModel, ids: ArrayLike<number>, batch: number, seqLen: number,
-  targetProbs?: Float64Array): Promise<Evaluation> {
+  targetProbs?: Float64Array): Promise<FullEvaluation> {
   const shape = StreamBatches.fit(ids.length, batch, seqLen);
   if (!shape) return { loss: NaN, chars: 0 };
   const B = shape.batch, T = shape.seqLen;
