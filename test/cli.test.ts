@@ -236,9 +236,10 @@ describe('Ctrl-C', () => {
   test('before any validation: nothing saved, the old file untouched', async () => {
     const out = path.join(dir, 'keep.safetensors');
     writeFileSync(out, 'previous contents');
-    // 565 steps to the first validation (once per epoch): far longer than a signal takes.
+    // 565 steps to the first validation (once per epoch): far longer than a signal takes. Not a
+    // model, so refused without --force (test/hostile-writes.test.ts); with it, still kept until a save.
     const r = await interrupt(['train', corpus, '--out', out, ...TINY, '--batch', '1', '--seq-len', '8',
-      '--epochs', '1000', '--validate-every', '0'], (e) => e.kind === 'start');
+      '--epochs', '1000', '--validate-every', '0', '--force'], (e) => e.kind === 'start');
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /cancelled before the first validation: nothing saved/);
     assert.equal(readFileSync(out, 'utf8'), 'previous contents');

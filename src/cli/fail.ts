@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { CorpusError } from '../core/data/corpus';
+import { OutputPathError } from '../core/model/output-path';
 import { ModelFileError } from '../core/model/safetensors';
 import { TrainError } from '../core/train/trainer';
 
@@ -57,7 +58,7 @@ export function reportError(error: unknown, stderr: { write(s: string): unknown 
 /** The user-facing message of an expected failure, or null for a bug. */
 function expectedMessage(error: unknown): string | null {
   if (error instanceof CliError || error instanceof CorpusError || error instanceof ModelFileError
-    || error instanceof TrainError) return error.message;
+    || error instanceof TrainError || error instanceof OutputPathError) return error.message;
   // Operating-system failures (no such file, permission denied, disk full) come from the
   // user's environment, not from a bug: Node's message names the call and the path.
   const e = error as NodeJS.ErrnoException | undefined;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { version } from '../../package.json';
 import { addEvalCommand } from './eval-command';
 import { reportError } from './fail';
+import { handleInterrupts } from './interrupt';
 import { addInfoCommand } from './info-command';
 import { addMixCommand } from './mix-command';
 import { addSampleCommand } from './sample-command';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   // `char-lstm sample | head` closes stdout early: that ends the output, it is not a failure
   // (train, whose work is the model, goes on: see stdout-closed.ts).
   handleStdoutClosing();
+  handleInterrupts();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (e) {

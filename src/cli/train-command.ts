@@ -1,4 +1,3 @@
-import { promises as fs, constants } from 'fs';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
 import { type Corpus, documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
@@ -15,8 +14,11 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
 import type { StartEvent } from '../core/train/events';
 import { train, type TrainOptions } from '../core/train/trainer';
 import { encodeRunCheckpoint, readRunCheckpoint, runCheckpointPath, type RunCheckpoint } from '../core/train/run-checkpoint';
-import { writeFileAtomic } from '../core/model/file-io';
-import { CliError, EXIT_INTERRUPTED } from './fail';
+import { describeWriteError, writeFileAtomic } from '../core/model/file-io';
+import { checkOutputPath, isSameFile } from '../core/model/output-path';
+import { loadExistingModel, measureExistingModel } from '../core/train/existing-model';
+import { CliError } from './fail';
+import { claimInterrupts, exitCodeFor, type InterruptSignal } from './interrupt';
 import { floatArg, intArg } from './parse-number';
 import { stdoutUntilClosed } from './stdout-closed';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
@@ -25,6 +27,7 @@ type ShapeFlags = Omit<ModelConfig, 'vocabSize'>;
 type TrainFlags = ShapeFlags & Omit<TrainConfig, 'maxValidChars' | 'schedule'> & {
   lrSchedule: TrainConfig['schedule'];
   out: string; resume?: string; initFrom?: string; valid?: string[]; minCharCount: number; backend: Backend; half?: boolean; json?: boolean; mixture: boolean;
+  force?: boolean;
 };
 
 /** Share of the text, taken from its end, held out for validation. */
@@ -46,6 +49,9 @@ export function addTrainCommand(program: Command): void {
     .option('--half', 'save float16 weights (half the file size)')
     .option('--json', 'print training events as JSON lines on stdout instead of the progress bar')
     .option('--no-mixture', 'save the LSTM alone, without the n-gram and weights completions mix it with')
+    .option('--force', 'replace --out even if the model there is better on this run\'s validation text, or the file there '
+      + 'is not a model (by default a model at --out is replaced only by a checkpoint with a lower validation loss '
+      + 'than its own on this text, and any other file is refused)')
     .optionsGroup('Model shape:')
     .option('--embedding <n>', 'embedding width', intArg(1, CONFIG_LIMITS.embedding), M.embedding)
     .option('--hidden <n>', 'units per recurrent layer', intArg(1, CONFIG_LIMITS.hidden), M.hidden)
@@ -73,23 +79,41 @@ export function addTrainCommand(program: Command): void {
 
 async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Promise<void> {
   const out = flags.out;
-  await checkWritable(out);
+  const checkpointOut = runCheckpointPath(out);
+  const checkOut = async (read: string[]) => {
+    const state = await checkOutputPath(out, `--out ${out}`, read);
+    await checkOutputPath(checkpointOut, `the run checkpoint ${checkpointOut} (beside --out ${out})`, read);
+    return state;
+  };
+  // Everything but a clash with the inputs, before they are read.
+  await checkOut([]);
   // A reader of the JSON events that goes away (`| head -1`) does not stop the training.
   const json = flags.json ? stdoutUntilClosed(() => reporter.line('warning: stdout closed: no more JSON events; '
     + `training goes on and saves to ${out} as usual (Ctrl-C stops it, keeping the best)`)) : undefined;
   const reporter = new TrainReporter({ stderr: process.stderr, json });
   const controller = new AbortController();
-  const onSigint = (): void => {
-    // A second Ctrl-C means "now": a slow save or validation is not waited for.
-    if (controller.signal.aborted) { reporter.stop(); process.exit(EXIT_INTERRUPTED); }
+  // SIGTERM is a Ctrl-C: stop, keep the best, say so. A second one means "now": a slow save or
+  // validation is not waited for (its temp file is removed on exit; the target stays whole).
+  let stoppedBy: InterruptSignal | null = null;
+  const releaseInterrupts = claimInterrupts((signal) => {
+    if (controller.signal.aborted) { reporter.stop(); process.exit(exitCodeFor(signal)); }
+    stoppedBy = signal;
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let savedLoss: number | null = null;
+  });
+  const kept: KeptModel = { out, savedLoss: null, runBest: null, toBeat: null };
   try {
     const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
     let corpus: Corpus | null = await gatherCorpus(inputs, { signal: controller.signal });
     const heldOut = flags.valid ? await gatherCorpus(flags.valid, { signal: controller.signal }) : null;
+    // --resume may name --out itself: that is the run going on, not an input to protect.
+    const outState = await checkOut([...corpus.files, ...(heldOut?.files ?? [])].map((f) => f.path)
+      .concat(flags.initFrom ?? []));
+    // A model at --out is replaced only by a better one; any other file is refused, unless --force.
+    let existing = outState === 'file' && !flags.force ? await loadExistingModel(out, flags.backend) : null;
+    if (existing && 'notAModel' in existing) {
+      throw new CliError(`--out ${out} exists and is not a model (${existing.notAModel}); it may be someone's data: `
+        + 'name another file, or pass --force to replace it');
+    }
     const chars = corpus.files.reduce((n, f) => n + f.chars, 0);
     reporter.line([`read ${plural(corpus.files.length, 'file')}, ${formatCount(chars)} chars`, describeSkips(corpus.skipped),
       describeExclusions(corpus.excluded), describeEncodings(corpus.files)].filter((part) => part !== '').join('; '));
@@ -144,6 +168,20 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       vocab = Vocab.fromText(corpus.text, flags.minCharCount > 1 ? { minCount: flags.minCharCount, always: PRINTABLE_ASCII } : {});
     }
 
+    if (existing) {
+      const loss = await measureExistingModel(existing, texts, config, controller.signal);
+      existing = null;
+      if (Number.isFinite(loss)) {
+        kept.toBeat = loss;
+        reporter.line(`--out ${out} holds a model with validation loss ${loss.toFixed(3)} nats/char on this `
+          + 'text: only a better checkpoint replaces it (--force replaces it anyway)');
+      }
+    }
+    // The run checkpoint beside --out is this run's once --out holds this run's model (or the
+    // model it resumes): never overwrite the one of a better model that is kept.
+    const resumesOut = flags.resume !== undefined && await isSameFile(flags.resume, out);
+    const ownsOut = (): boolean => kept.toBeat === null || resumesOut || kept.savedLoss !== null;
+
     let start: StartEvent | undefined;
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; ${heldOut ? `validated on ${describeInputs(flags.valid!)}` : `first ${100 - VALID_FRACTION * 100}% trained`})`;
@@ -158,14 +196,17 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const training = train({
       kernels, vocab, ...texts, model, config, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
       onCheckpoint: async (run) => {
+        if (!ownsOut()) return;
         const { maxMinutes: _, ...settings } = config;
-        await writeFileAtomic(runCheckpointPath(out), encodeRunCheckpoint({ ...run, settings }));
+        await saving(checkpointOut, () => writeFileAtomic(checkpointOut, encodeRunCheckpoint({ ...run, settings })));
       },
       onEvent: (event) => {
         if (event.kind === 'start') start = event;
         reporter.onEvent(event);
       },
       onBest: async (best, checkpoint) => {
+        kept.runBest = checkpoint.validLoss;
+        if (kept.toBeat !== null && !(checkpoint.validLoss < kept.toBeat)) return;
         const { maxValidChars: _, ...settings } = config;
         const info: TrainingInfo = {
           validLoss: checkpoint.validLoss,
@@ -176,8 +217,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
           train: { ...settings, batch: start?.batch ?? config.batch, seqLen: start?.seqLen ?? config.seqLen },
         };
         const mixture = basis ? fitWorkspaceMixture(basis, checkpoint.targetProbs as Float64Array) : undefined;
-        await saveModel(out, best, vocab, info, { dtype: flags.half ? 'F16' : 'F32', mixture });
-        savedLoss = checkpoint.validLoss;
+        await saving(out, () => saveModel(out, best, vocab, info, { dtype: flags.half ? 'F16' : 'F32', mixture }));
+        kept.savedLoss = checkpoint.validLoss;
       },
     });
     // train has encoded the text: let the corpus go while it runs.
@@ -186,26 +227,53 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     reporter.stop();
 
     const end = result.end;
-    if (end.reason === 'cancelled') return cancelled(reporter, savedLoss, out);
-    if (savedLoss === null) {
+    if (end.reason === 'cancelled') return cancelled(reporter, kept, stoppedBy ?? 'SIGINT');
+    if (kept.savedLoss === null && kept.runBest === null) {
       throw new CliError(`${end.reason === 'time-limit' ? 'time limit reached' : 'training ended'} `
         + 'before the first validation: nothing saved');
     }
-    reporter.line(formatSummary(end, `saved to ${out}${flags.half ? ' (float16)' : ''}`));
+    reporter.line(formatSummary(end, kept.savedLoss === null ? describeKept(kept)
+      : `saved to ${out}${flags.half ? ' (float16)' : ''}${kept.toBeat === null ? ''
+        : `, replacing a model at ${kept.toBeat.toFixed(3)} nats/char on this text`}`));
   } catch (e) {
     reporter.stop();
-    if (controller.signal.aborted) return cancelled(reporter, savedLoss, out);
+    if (controller.signal.aborted) return cancelled(reporter, kept, stoppedBy ?? 'SIGINT');
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    releaseInterrupts();
   }
 }
 
-function cancelled(reporter: TrainReporter, savedLoss: number | null, out: string): void {
-  reporter.line(savedLoss === null
-    ? 'cancelled before the first validation: nothing saved'
-    : `cancelled: best model (valid loss ${savedLoss.toFixed(3)}) is in ${out}`);
-  process.exitCode = EXIT_INTERRUPTED;
+/** What --out holds as the run goes: the loss of the model there before it, this run's best, and what was saved. */
+interface KeptModel {
+  out: string;
+  /** The model already at --out, on this run's validation text; null when there was none (or --force). */
+  toBeat: number | null;
+  runBest: number | null;
+  savedLoss: number | null;
+}
+
+function describeKept({ out, toBeat, runBest }: KeptModel): string {
+  return `kept the model already in ${out}: its valid loss on this text, ${toBeat!.toFixed(3)}, is lower than this run's `
+    + `best, ${runBest!.toFixed(3)} (--force replaces it)`;
+}
+
+function cancelled(reporter: TrainReporter, kept: KeptModel, signal: InterruptSignal): void {
+  const what = signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'cancelled';
+  reporter.line(kept.savedLoss !== null ? `${what}: best model (valid loss ${kept.savedLoss.toFixed(3)}) is in ${kept.out}`
+    : kept.runBest !== null ? `${what}: ${describeKept(kept)}`
+      : `${what} before the first validation: nothing saved`);
+  process.exitCode = exitCodeFor(signal);
+}
+
+/** Runs a write of `file`, turning an operating-system failure into one line naming `file`, not a temp file. */
+async function saving(file: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (typeof (e as NodeJS.ErrnoException).code === 'string') throw new CliError(`cannot save ${describeWriteError(file, e)}`);
+    throw e;
+  }
 }
 
 function shapeOf(flags: TrainFlags): ShapeFlags {
@@ -240,16 +308,4 @@ function countUnknown(text: string, vocab: Vocab): number {
 function describeInputs(inputs: string[]): string {
   const names = inputs.map((i) => path.basename(path.resolve(i)));
   return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
-}
-
-/** Fails before training, not at the first checkpoint minutes later. */
-async function checkWritable(out: string): Promise<void> {
-  const stat = await fs.stat(out).catch(() => null);
-  if (stat?.isDirectory()) throw new CliError(`--out ${out} is a folder; name a file, e.g. ${path.join(out, 'model.safetensors')}`);
-  const dir = path.dirname(path.resolve(out));
-  try {
-    await fs.access(dir, constants.W_OK);
-  } catch {
-    throw new CliError(`cannot write --out ${out}: the folder ${dir} does not exist or is not writable`);
-  }
 }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import { readRegularFile, UnreadableFile } from '../files/read-regular-file';
 import { ModelFileError } from './safetensors';
+import { claimTemp, releaseTemp, sweepStaleTemps } from './temp-files';
 
 /** A char-level model is a few MiB; beyond this the file is not ours (and Buffer limits loom). */
 const MAX_MODEL_FILE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -10,9 +10,15 @@ const MAX_MODEL_FILE_BYTES = 2 * 1024 * 1024 * 1024;
  * Writes `bytes` to `path` so that readers see the old file or the new one, never
  * a mix: a temp file in the same folder (same filesystem, so rename is atomic),
  * fsynced before the rename so a crash cannot leave the new name on empty data.
+ * The temp file is tracked (temp-files.ts) so a signal or an exit removes it, and
+ * stale ones of `path` left by killed processes are swept before the first write.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  if (!swept.has(path)) {
+    swept.add(path);
+    await sweepStaleTemps(path);
+  }
+  const temp = claimTemp(path);
   try {
     const handle = await fs.open(temp, 'wx');
     try {
@@ -25,8 +31,13 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
     throw error;
+  } finally {
+    releaseTemp(temp);
   }
 }
+
+/** Targets whose stale temp files this process has swept already. */
+const swept = new Set<string>();
 
 /**
  * The bytes of a model file. Anything but a regular file of at most 2 GiB is a ModelFileError
