@@ -1,5 +1,5 @@
 // `npm run bench [-- --json] [-- --quick] [-- --quality <minutes>] [-- --only inference [--model <file>]]
-// [-- --only completion] [-- --source-minutes 10]
+// [-- --only completion] [-- --source-minutes 10] [-- --only ngram-cost]
 // [-- --only sizing [--minutes 10] [--sizes 20k,200k,2M,20M] [--compare]]
 // [-- --only transfer [--transfer-minutes 10] [--sizes 20k,200k,2M] [--default <file>] [--old-default <file>]]`:
 // char-lstm against PyTorch and tfjs-layers on model M, what completions are worth against a
@@ -27,6 +27,7 @@ import { completionTable, printCompletionTable } from './completion-table';
 import { benchSizing, parseSize, printSizingTable } from './sizing';
 import { benchTransfer, NEW_DEFAULT, OLD_DEFAULT, TRANSFER_SIZES, type TransferOptions } from './transfer';
 import { printTransferTable } from './transfer-report';
+import { benchNgramCost, printNgramCostTable } from './ngram-cost';
 
 /** --only sizing's corpus sizes unless --sizes says. */
 const SIZING_SIZES = '20k,200k,2M,20M';
@@ -38,7 +39,7 @@ const opts = new Command()
   .option('--quality <minutes>', 'instead: train char-lstm (CLI) and PyTorch for this many minutes each, compare validation losses')
   .option('--validate-every <steps>', 'with --quality: validate every this many steps (both)', '100')
   .option('--pytorch-threads <n>', 'with --quality: PyTorch\'s threads', '2')
-  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion', 'sizing', 'transfer']))
+  .addOption(new Option('--only <part>', 'instead: only this part of the bench').choices(['inference', 'completion', 'sizing', 'transfer', 'ngram-cost']))
   .option('--source-minutes <n>', 'minutes the completion figures\' model trains on this project\'s source (--quick: 2)')
   .option('--metrics-chars <n>', 'characters the completion figures are measured on per set', '5000')
   .option('--model <file>', 'with --only inference: measure this model file instead of a fresh model M')
@@ -53,7 +54,7 @@ const opts = new Command()
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
-    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing' | 'transfer'; model?: string;
+    pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing' | 'transfer' | 'ngram-cost'; model?: string;
     sourceMinutes?: string; metricsChars: string; minutes: string; sizes?: string; compare?: boolean;
     transferMinutes?: string; default: string; oldDefault: string; codebases?: string }>();
 
@@ -104,6 +105,8 @@ async function bench(): Promise<void> {
   const rss50 = opts.quick ? null : await measureRss50mb(text);
   const completion = await completionTable(sourceMinutes(), Number(opts.metricsChars), log);
   const transfer = await benchTransfer(transferOptions(), log);
+  log('n-gram build, English and CJK ...');
+  const ngramCost = await benchNgramCost();
 
   const figures = {
     model: 'M: Embedding 64, 2x LSTM 256, Dense; batch 32, length 100; tinyshakespeare',
@@ -138,11 +141,21 @@ async function bench(): Promise<void> {
     // Held-out code in no training corpus: the defaults untrained, the workspace's n-gram, and
     // Train on Workspace from scratch and fine-tuned (nats/char, top-1, chars saved).
     transfer,
+    // The workspace n-gram's build, s, on 120 k chars of English and of CJK (20,000 distinct characters).
+    ngram_cost: ngramCost,
   };
   if (opts.json) return console.log(JSON.stringify(figures));
   printTable(figures);
   printCompletionTable(completion);
   printTransferTable(transfer);
+  printNgramCostTable(ngramCost);
+}
+
+/** --only ngram-cost: the n-gram build on English and on a CJK text of 20,000 distinct characters. */
+async function ngramCostOnly(): Promise<void> {
+  const ngramCost = await benchNgramCost();
+  if (opts.json) return console.log(JSON.stringify({ ngram_cost: ngramCost }));
+  printNgramCostTable(ngramCost);
 }
 
 /** --only completion: the completion figures on both held-out sets. */
@@ -270,7 +283,7 @@ function round(x: number, digits = 0): number {
 const run = opts.rss50mbChild !== undefined ? () => rssChild(opts.rss50mbChild!)
   : opts.quality !== undefined ? quality : opts.only === 'inference' ? inferenceOnly
     : opts.only === 'completion' ? completionOnly : opts.only === 'sizing' ? sizingOnly
-      : opts.only === 'transfer' ? transferOnly : bench;
+      : opts.only === 'transfer' ? transferOnly : opts.only === 'ngram-cost' ? ngramCostOnly : bench;
 run().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);

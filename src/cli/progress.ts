@@ -103,7 +103,8 @@ export class TrainReporter {
 /** The validation line, then up to two indented lines of the sample, each cut to `columns`. */
 export function formatValidation(e: ValidationEvent, columns: number): string[] {
   const head = `epoch ${e.epoch} step ${formatCount(e.step)}: valid loss ${e.loss.toFixed(3)} nats/char `
-    + `(${bitsPerChar(e.loss).toFixed(3)} bits/char)${e.best ? '  best' : `  lr now ${e.lr.toPrecision(2)}`}`;
+    + `(${bitsPerChar(e.loss).toFixed(3)} bits/char)${e.best ? '  best' : `  lr now ${e.lr.toPrecision(2)}`}`
+    + (e.shortened ? `  (on ${formatCount(e.shortened.chars)} of ${formatCount(e.shortened.of)} chars: the time budget ran out)` : '');
   const indent = '    ';
   const lines = e.sample.split('\n');
   const shown = lines.slice(0, SAMPLE_LINES).map((l, i) => {

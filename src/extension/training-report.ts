@@ -21,7 +21,10 @@ export function eventLine(e: TrainEvent): string | null {
     return `${e.parameters.toLocaleString('en')} parameters, batch ${e.batch} x ${e.seqLen} chars, `
       + `${e.stepsPerEpoch} steps per epoch, ${e.backend} kernels on ${e.threads} thread${e.threads === 1 ? '' : 's'}`;
   }
-  if (e.kind === 'validation') return `step ${e.step}: validation loss ${e.loss.toFixed(3)} nats/char${e.best ? ' (best)' : ''}`;
+  if (e.kind === 'validation') {
+    return `step ${e.step}: validation loss ${e.loss.toFixed(3)} nats/char${e.best ? ' (best)' : ''}`
+      + (e.shortened ? ` on ${e.shortened.chars} of ${e.shortened.of} characters: the time budget ran out` : '');
+  }
   if (e.kind === 'end') return `training ended (${e.reason}) after ${e.steps} steps, ${(e.elapsedMs / 1000).toFixed(1)} s`;
   return null;
 }

@@ -22,6 +22,9 @@ import { describeWriteError } from '../core/model/file-io';
 import { train } from '../core/train/trainer';
 import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/mix/workspace-mixture-fit';
 import { planTraining } from '../core/train/plan';
+import { budgetLeft } from '../core/train/budget';
+import { SMALLEST_LIKELY_VOCAB, trainingHeapRefusal } from '../core/train/heap-need';
+import type { ModelConfig } from '../core/model/config';
 import { probeSpeed } from '../core/train/speed-probe';
 import { applyPlan, shapeIsFixed } from '../core/train/planned-settings';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol/training';
@@ -53,6 +56,11 @@ port.on('message', (message: ToWorker) => {
 
 async function run(id: number, request: TrainRequest, signal: AbortSignal): Promise<void> {
   const started = Date.now();
+  // A shape the user fixed that the heap cannot hold is refused before the folder is read.
+  if (!request.plan || shapeIsFixed(request.plan.fixed)) {
+    const refusal = heapRefusalOf({ ...request.model, vocabSize: SMALLEST_LIKELY_VOCAB }, request.config, false);
+    if (refusal) throw new Error(refusal);
+  }
   let corpus;
   try {
     corpus = await gatherCorpus(request.folders, { exclude: request.exclude, signal });
@@ -101,6 +109,8 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
   // The budget is the whole run's: reading the folder, the n-gram and the probe came out of it.
   const config = { ...sized.config, maxMinutes: budgetLeft(request.config.maxMinutes, started) };
   let lastStep = 0;
+  const refusal = heapRefusalOf(start ? { ...start.model.config, dropout: sized.model.dropout } : { ...sized.model, vocabSize: vocab.size }, config);
+  if (refusal) throw new Error(refusal);
   const training = train({
     kernels, vocab, ...texts, model, config, signal, keepTargetProbs: true,
     onEvent: (event) => {
@@ -225,16 +235,12 @@ function shapeOf(model: CharModel): TrainRequest['model'] {
   return shape;
 }
 
+/** Why training this model at these settings would not fit the kernels' heap, in the settings' names; null if it fits. */
+function heapRefusalOf(model: ModelConfig, config: TrainRequest['config'], vocabKnown = true): string | null {
+  return trainingHeapRefusal(model, config, { shape: 'charLstm.training.hidden, .layers or .embedding',
+    batch: 'charLstm.training.batch or .seqLen' }, vocabKnown);
+}
+
 /** Characters of the training text the speed probe trains on (repeated as it needs). */
 const PROBE_SAMPLE_CHARS = 100_000;
-
-/**
- * Minutes left of a run's budget of `minutes` (0: no limit) at this moment, the run having
- * started at `started` (ms): never under a tenth of it, so a run that took long to read its
- * folder still trains and keeps a checkpoint.
- */
-function budgetLeft(minutes: number, started: number): number {
-  if (minutes <= 0) return 0;
-  return Math.max(minutes / 10, minutes - (Date.now() - started) / 60_000);
-}
 

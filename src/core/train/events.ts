@@ -52,6 +52,11 @@ export interface ValidationEvent {
   lr: number;
   sample: string;
   sampleStrategy: string;
+  /**
+   * Set when the time budget cut this validation short: characters predicted (the first windows of
+   * every stream), of how many a whole validation predicts. `loss` is theirs.
+   */
+  shortened?: { chars: number; of: number };
 }
 
 export interface EndEvent {

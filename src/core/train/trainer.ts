@@ -13,6 +13,7 @@ import type { EndEvent, TrainEvent } from './events';
 import { Throughput } from './throughput';
 import { PeerThreads, splitStreams } from './peer-threads';
 import { runFingerprint, type RunCheckpoint } from './run-checkpoint';
+import { validationOverrunMs } from './budget';
 
 export interface TrainOptions {
   kernels: Kernels;
@@ -145,6 +146,12 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
     seed: config.seed, paramCount: model.params.count, resume: resume && { states: resume.states, rngStates: resume.rngStates } }) : null;
   const clock = new Throughput();
   const deadline = config.maxMinutes > 0 ? clock.start + config.maxMinutes * 60_000 : Infinity;
+  // A validation is part of the budget: past this it stops, and its loss is that of the windows it read.
+  const validationDeadline = deadline + validationOverrunMs(config.maxMinutes * 60_000);
+  /** The best validation's loss per window, so a shortened one is compared on the same windows. */
+  let bestWindowLosses: Float64Array | null = null;
+  /** How long the last step took, ms (0 before the first: a run always makes one). */
+  let lastStepMs = 0;
   let best: CheckpointInfo | null = resume?.best ?? null;
   let bestValues: Float32Array | null = resume?.bestValues ?? null;
   let sinceBest = resume?.sinceBest ?? 0, step = resume?.step ?? 0, validatedAt = resume?.validatedAt ?? 0;
@@ -169,11 +176,14 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
   const validate = async (epoch: number): Promise<void> => {
     validatedAt = step;
     const targetProbs = opts.keepTargetProbs ? new Float64Array(validIds.length).fill(NaN) : undefined;
-    const { loss } = await evaluate(model, validIds, B, T, signal, targetProbs);
-    const improved = Number.isFinite(loss) && (best === null || loss < best.validLoss);
+    const evaluation = await evaluate(model, validIds, B, T, signal, targetProbs, validationDeadline);
+    const { loss, windowLosses } = evaluation;
+    const shortened = windowLosses.length < evaluation.windows;
+    const improved = Number.isFinite(loss) && (best === null || loss < lossToBeat(best.validLoss, bestWindowLosses, windowLosses.length));
     const sample = generate(model, vocab, prime, SAMPLE_CHARS, SAMPLE_STRATEGY, seededRandom(config.seed + step));
     if (improved) {
       best = { validLoss: loss, epoch, step, charsSeen: step * B * T, targetProbs };
+      bestWindowLosses = windowLosses.slice();
       bestValues = Float32Array.from(k.heap.subarray(model.params.values, model.params.values + model.params.count));
       sinceBest = 0;
       await opts.onBest?.(model, best);
@@ -182,7 +192,8 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
       if (config.schedule === 'plateau') lr *= config.lrDecay;
     }
     emit({ kind: 'validation', epoch, step, charsSeen: step * B * T, loss, best: improved,
-      bestLoss: best?.validLoss ?? loss, lr, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY) });
+      bestLoss: best?.validLoss ?? loss, lr, sample, sampleStrategy: describeStrategy(SAMPLE_STRATEGY),
+      ...(shortened ? { shortened: { chars: evaluation.chars, of: evaluation.chars / windowLosses.length * evaluation.windows } } : {}) });
     await checkpoint();
   };
 
@@ -194,7 +205,9 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
       if (first === 0) k.fill(lead * model.stateSize, state, 0);
       for (let s = first; s < perEpoch; s++) {
         if (signal?.aborted) { reason = 'cancelled'; await checkpoint(); break outer; }
-        if (Date.now() >= deadline) { reason = 'time-limit'; break outer; }
+        // A step that would end past the budget is not begun (the last one's time says how long it takes).
+        if (Date.now() + lastStepMs >= deadline) { reason = 'time-limit'; break outer; }
+        const stepStarted = Date.now();
         if (step >= totalSteps) break outer;
         if (config.schedule === 'cosine') lr = cosineRate(config.lr, step, totalSteps);
         peers?.begin(model.params.values, batches, s, s === 0);
@@ -210,6 +223,7 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
           loss = loss * lead / B + await peers.finish(model.params.grads);
         }
         adam.step(lr, config.clip);
+        lastStepMs = Date.now() - stepStarted;
         step++;
         smooth = Number.isNaN(smooth) ? loss : 0.95 * smooth + 0.05 * loss;
         const rate = clock.record(B * T);
@@ -238,6 +252,17 @@ async function run(opts: Omit<TrainOptions, 'train' | 'valid'>, { trainIds, vali
     steps: step, charsSeen: step * B * T, elapsedMs: clock.elapsed() };
   emit(end);
   return { model, end, best };
+}
+
+/**
+ * What a validation over its first `windows` windows must beat: the best's loss over those same
+ * windows where they are known (a shortened validation against a whole one), else its loss.
+ */
+function lossToBeat(bestLoss: number, bestWindowLosses: Float64Array | null, windows: number): number {
+  if (!bestWindowLosses || windows >= bestWindowLosses.length) return bestLoss;
+  let sum = 0;
+  for (let s = 0; s < windows; s++) sum += bestWindowLosses[s];
+  return sum / windows;
 }
 
 /** The learning rate at `step` of `total`: half a cosine from `base` down to a twentieth of it. */
