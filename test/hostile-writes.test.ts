@@ -38,11 +38,12 @@ function assertRefused(r: Run, pattern: RegExp): void {
   assert.doesNotMatch(lines[0], /\.tmp\b/, 'no temp file named');
 }
 
-/** A fresh folder holding a copy of text.txt (and of the good model, as good.safetensors): a build without the checks may destroy them. */
+/** A fresh folder holding a copy of text.txt and of the good model and its run checkpoint: a build without the checks may destroy them. */
 function folderWithText(): string {
   const folder = newFolder();
   copyFileSync(text, path.join(folder, 'text.txt'));
   copyFileSync(good, path.join(folder, 'good.safetensors'));
+  copyFileSync(path.join(dir, 'good.run.safetensors'), path.join(folder, 'good.run.safetensors'));
   return folder;
 }
 
@@ -90,6 +91,11 @@ describe('--out is checked before any work (rows 2, 8, 10)', () => {
     writeFileSync(path.join(dir, 'held.txt'), 'held out text, held out text\n');
     assertRefused(cli(dir, 'train', 'text.txt', '--valid', 'held.txt', '--out', 'held.txt', ...TINY), /--out held\.txt is one of the files/);
     assertRefused(cli(dir, 'train', 'text.txt', '--init-from', good, '--out', good, ...TINY), /--out .*good\.safetensors is one of the files/);
+    // --resume good.safetensors reads good.run.safetensors beside it.
+    const checkpoint = readFileSync(path.join(dir, 'good.run.safetensors'));
+    assertRefused(cli(dir, 'train', 'text.txt', '--resume', 'good.safetensors', '--out', 'good.run.safetensors'),
+      /--out good\.run\.safetensors is one of the files this command reads/);
+    assert.deepEqual(readFileSync(path.join(dir, 'good.run.safetensors')), checkpoint);
     assert.deepEqual(readFileSync(text), before);
     assert.deepEqual(readFileSync(path.join(dir, 'notes', 'a.txt')), before);
     assert.ok(statSync(path.join(dir, 'link.txt')).isFile());

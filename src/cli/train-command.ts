@@ -20,8 +20,6 @@ import { loadExistingModel, measureExistingModel } from '../core/train/existing-
 import { CliError } from './fail';
 import { claimInterrupts, exitCodeFor, type InterruptSignal } from './interrupt';
 import { floatArg, intArg } from './parse-number';
-import { refuseOverHeap } from './heap-check';
-import { budgetLeft } from '../core/train/budget';
 import { stdoutUntilClosed } from './stdout-closed';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
@@ -80,9 +78,7 @@ export function addTrainCommand(program: Command): void {
 }
 
 async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Promise<void> {
-  const commandStarted = Date.now();
   const out = flags.out;
-  if (flags.resume === undefined && flags.initFrom === undefined) refuseOverHeap(shapeOf(flags), undefined, flags, flags.backend);
   const checkpointOut = runCheckpointPath(out);
   const checkOut = async (read: string[]) => {
     const state = await checkOutputPath(out, `--out ${out}`, read);
@@ -109,9 +105,11 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const kernels = createKernels(flags.backend, (why) => reporter.line(`warning: ${why}`));
     let corpus: Corpus | null = await gatherCorpus(inputs, { signal: controller.signal });
     const heldOut = flags.valid ? await gatherCorpus(flags.valid, { signal: controller.signal }) : null;
-    // --resume may name --out itself: that is the run going on, not an input to protect.
+    // --resume may name --out itself: that is the run going on, not an input to protect; another
+    // model's run checkpoint, which it reads, is one.
+    const resumesOut = flags.resume !== undefined && await isSameFile(flags.resume, out);
     const outState = await checkOut([...corpus.files, ...(heldOut?.files ?? [])].map((f) => f.path)
-      .concat(flags.initFrom ?? []));
+      .concat(flags.initFrom ?? [], flags.resume !== undefined && !resumesOut ? [runCheckpointPath(flags.resume)] : []));
     // A model at --out is replaced only by a better one; any other file is refused, unless --force.
     let existing = outState === 'file' && !flags.force ? await loadExistingModel(out, flags.backend) : null;
     if (existing && 'notAModel' in existing) {
@@ -183,7 +181,6 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     }
     // The run checkpoint beside --out is this run's once --out holds this run's model (or the
     // model it resumes): never overwrite the one of a better model that is kept.
-    const resumesOut = flags.resume !== undefined && await isSameFile(flags.resume, out);
     const ownsOut = (): boolean => kept.toBeat === null || resumesOut || kept.savedLoss !== null;
 
     let start: StartEvent | undefined;
@@ -197,10 +194,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       reporter.line(`n-gram: order ${basis.order}, validation loss ${basis.ngramValidLoss.toFixed(3)} nats/char `
         + `(${((Date.now() - started) / 1000).toFixed(1)} s); saved with the model for completions to mix in`);
     }
-    refuseOverHeap(model, vocab.size, config, flags.backend);
     const training = train({
-      // The budget is the command's: reading the text and building the n-gram came out of it.
-      kernels, vocab, ...texts, model, config: { ...config, maxMinutes: budgetLeft(config.maxMinutes, commandStarted) }, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
+      kernels, vocab, ...texts, model, config, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
       onCheckpoint: async (run) => {
         if (!ownsOut()) return;
         const { maxMinutes: _, ...settings } = config;
