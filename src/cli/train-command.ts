@@ -20,6 +20,8 @@ import { loadExistingModel, measureExistingModel } from '../core/train/existing-
 import { CliError } from './fail';
 import { claimInterrupts, exitCodeFor, type InterruptSignal } from './interrupt';
 import { floatArg, intArg } from './parse-number';
+import { refuseOverHeap } from './heap-check';
+import { budgetLeft } from '../core/train/budget';
 import { stdoutUntilClosed } from './stdout-closed';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
@@ -78,7 +80,9 @@ export function addTrainCommand(program: Command): void {
 }
 
 async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Promise<void> {
+  const commandStarted = Date.now();
   const out = flags.out;
+  if (flags.resume === undefined && flags.initFrom === undefined) refuseOverHeap(shapeOf(flags), undefined, flags, flags.backend);
   const checkpointOut = runCheckpointPath(out);
   const checkOut = async (read: string[]) => {
     const state = await checkOutputPath(out, `--out ${out}`, read);
@@ -194,8 +198,10 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       reporter.line(`n-gram: order ${basis.order}, validation loss ${basis.ngramValidLoss.toFixed(3)} nats/char `
         + `(${((Date.now() - started) / 1000).toFixed(1)} s); saved with the model for completions to mix in`);
     }
+    refuseOverHeap(model, vocab.size, config, flags.backend);
     const training = train({
-      kernels, vocab, ...texts, model, config, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
+      // The budget is the command's: reading the text and building the n-gram came out of it.
+      kernels, vocab, ...texts, model, config: { ...config, maxMinutes: budgetLeft(config.maxMinutes, commandStarted) }, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
       onCheckpoint: async (run) => {
         if (!ownsOut()) return;
         const { maxMinutes: _, ...settings } = config;
