@@ -51,12 +51,13 @@ const opts = new Command()
   .option('--default <file>', 'the transfer table\'s new default model', NEW_DEFAULT)
   .option('--codebases <list>', 'the transfer table\'s held-out codebases (default typescript,python)')
   .option('--old-default <file>', 'the transfer table\'s old default model (its rows are skipped if the file is missing)', OLD_DEFAULT)
+  .option('--no-adapting', 'the transfer table without the rows as completed while adapting to typing')
   .addOption(new Option(`${RSS_CHILD_FLAG} <dir>`, 'internal: the 50 MB memory child').hideHelp())
   .parse(process.argv)
   .opts<{ json?: boolean; quick?: boolean; seconds: string; quality?: string; validateEvery: string;
     pytorchThreads: string; rss50mbChild?: string; only?: 'inference' | 'completion' | 'sizing' | 'transfer' | 'ngram-cost'; model?: string;
     sourceMinutes?: string; metricsChars: string; minutes: string; sizes?: string; compare?: boolean;
-    transferMinutes?: string; default: string; oldDefault: string; codebases?: string }>();
+    transferMinutes?: string; default: string; oldDefault: string; codebases?: string; adapting: boolean }>();
 
 const log = (line: string) => { if (!opts.json) console.error(line); };
 
@@ -206,7 +207,7 @@ function transferOptions(): TransferOptions {
   const minutes = Number(opts.transferMinutes ?? (opts.quick ? 2 : 10));
   if (!(minutes > 0)) throw new Error(`--transfer-minutes must be a number of minutes above 0, got ${opts.transferMinutes}`);
   return { sizes: (opts.sizes ?? TRANSFER_SIZES).split(',').map((s) => parseSize(s).chars), minutes,
-    metricsChars: Number(opts.metricsChars), oldDefault: opts.oldDefault, newDefault: opts.default,
+    metricsChars: Number(opts.metricsChars), oldDefault: opts.oldDefault, newDefault: opts.default, adapting: opts.adapting,
     ...(opts.codebases ? { codebases: opts.codebases.split(',') } : {}) };
 }
 

@@ -9,6 +9,7 @@ import { loadModel, type TrainingInfo } from '../src/core/model/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { lstmMetrics, metricsJson, ngramBaseline } from '../src/cli/eval-measures';
 import { evaluateLstm, measureAsCompleted } from '../src/cli/eval-as-completed';
+import { measureAsCompletedAdapting } from '../src/cli/eval-adapting';
 import type { CompletionMetrics } from '../src/core/eval/completion-metrics';
 import type { HeldOutText } from './transfer-data';
 
@@ -31,10 +32,19 @@ export interface ModelFigures {
   asCompleted: Figures | null;
   /** The saved mixture's n-gram order, null without one. */
   mixtureOrder: number | null;
+  /**
+   * Adapting to typing (the editor's default, src/cli/eval-adapting.ts): the LSTM alone (nats/char
+   * only) and as completed; null where not measured or without a saved mixture.
+   */
+  adapting: { lstm: Figures; asCompleted: Figures } | null;
 }
 
-/** `withMixture` false: the LSTM alone even where the file has a mixture (one that saw the held-out text). */
-export async function measureModel(path: string, held: HeldOutText, metricsChars: number, withMixture: boolean): Promise<ModelFigures> {
+/**
+ * `withMixture` false: the LSTM alone even where the file has a mixture (one that saw the held-out
+ * text); `adapting`: also as completed while adapting to typing.
+ */
+export async function measureModel(path: string, held: HeldOutText, metricsChars: number, withMixture: boolean,
+  adapting = false): Promise<ModelFigures> {
   const loaded = await loadModel(path, createKernels());
   const { model, vocab, info } = loaded;
   const mixture = withMixture ? loaded.mixture : undefined;
@@ -42,10 +52,13 @@ export async function measureModel(path: string, held: HeldOutText, metricsChars
   const lstm = await evaluateLstm(model, ids, mixture !== undefined);
   const alone = figures(lstm.loss, lstmMetrics(model, vocab, ids, metricsChars));
   const asCompleted = mixture ? measureAsCompleted(model, vocab, mixture, ids, held.starts, lstm.probs!, metricsChars) : null;
+  const adapted = adapting && mixture ? await measureAsCompletedAdapting(model, vocab, mixture, ids, held.starts, metricsChars) : null;
   const c = model.config;
   return {
     model: `${c.layers}×${c.hidden} ${c.cell.toUpperCase()}, embedding ${c.embedding}, ${vocab.size} ids`, info,
     lstm: alone, asCompleted: asCompleted && figures(asCompleted.natsPerChar, asCompleted.metrics), mixtureOrder: loaded.mixture?.order ?? null,
+    adapting: adapted && { lstm: figures(adapted.lstmLoss, null),
+      asCompleted: figures(adapted.asCompleted.natsPerChar, adapted.asCompleted.metrics) },
   };
 }
 

@@ -9,7 +9,8 @@ export function printTransferTable(r: TransferResult): void {
   console.log(`\ntransfer: held-out files in no training corpus; Train on Workspace (the worker, sized to the workspace) for ${m} a run, `
     + 'reading and probing included');
   console.log(`nats/char (lower is better) on all of each held-out set; top-1 and chars saved on ${r.metricsChars.toLocaleString('en')} `
-    + 'chars of it; "as completed": the LSTM mixed with its saved n-gram and a cache of each file, by its saved weights');
+    + 'chars of it; "as completed": the LSTM mixed with its saved n-gram and a cache of each file, by its saved weights; '
+    + '"adapting": the LSTM adapting to typing as the editor does by default (one step per 50 chars, the files in order)');
   console.log(`old default ${r.oldDefault}; new default ${r.newDefault}`);
   console.log('| held out | workspace | predictor | nats/char | top-1 | chars saved | note |');
   console.log('|---|---|---|---|---|---|---|');
@@ -22,6 +23,9 @@ export function printTransferTable(r: TransferResult): void {
       [note, x.note].filter(Boolean).join('; '));
     line(held, ws, `${name}, LSTM alone`, f.lstm, note);
     line('', ws, `${name}, as completed`, f.asCompleted, x.note);
+    if (!f.adapting) return;
+    line('', ws, `${name}, LSTM alone, adapting`, f.adapting.lstm, '');
+    line('', ws, `${name}, as completed, adapting`, f.adapting.asCompleted, '');
   };
   for (const c of r.codebases) {
     const held = `${c.label} (${c.heldOut.files} files, ${formatChars(c.heldOut.chars)})`;

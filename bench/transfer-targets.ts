@@ -36,6 +36,13 @@ export function transferTargets(codebases: CodebaseResult[]): Target[] {
       add(s.asked, 'fine-tuned as completed: nats/char ≥ 15% below from scratch as completed',
         `${fixed(fine?.natsPerChar)} vs ${fixed(scratch?.natsPerChar)} (${pct(gain)} lower)`, gain === null ? null : gain >= 0.15);
       add(s.asked, 'fine-tuned as completed: chars saved ≥ 42%', pct(fine?.charsSaved), known(fine?.charsSaved, (x) => x >= 0.42));
+      const fineA = tuned?.adapting?.asCompleted ?? null, scratchA = s.scratch.figures?.adapting?.asCompleted ?? null;
+      if (!fineA || !scratchA) continue;
+      const gainA = 1 - fineA.natsPerChar / scratchA.natsPerChar;
+      add(s.asked, 'adapting to typing (the editor\'s default): fine-tuned as completed ≥ 15% below from scratch',
+        `${fixed(fineA.natsPerChar)} vs ${fixed(scratchA.natsPerChar)} (${pct(gainA)} lower)`, gainA >= 0.15);
+      add(s.asked, 'adapting to typing: fine-tuned as completed, chars saved ≥ 42%', pct(fineA.charsSaved),
+        known(fineA.charsSaved, (x) => x >= 0.42));
     }
   }
   return targets;

@@ -32,6 +32,8 @@ export interface TransferOptions {
   newDefault: string;
   /** Which held-out codebases (keys of bench/transfer-data.ts: typescript, python); all by default. */
   codebases?: string[];
+  /** Also measure each model on code as completed while adapting to typing (the editor's default). */
+  adapting: boolean;
 }
 
 /** A model file measured, or why not (`figures` null). `note` says what to know about the row. */
@@ -110,8 +112,8 @@ async function benchCodebase(codebase: Codebase, opts: TransferOptions, say: (li
   const workspaceChars = codebase.workspace.reduce((n, f) => n + f.chars, 0);
   say(`${codebase.label}: ${held.files} files (${held.text.length} chars) held out, ${workspaceChars} chars in the workspace part`);
   say(`${codebase.label}: the defaults, untrained ...`);
-  const oldDefault = await measureFile(opts.oldDefault, held, opts.metricsChars, 'old default', true);
-  const newDefault = await measureFile(opts.newDefault, held, opts.metricsChars, 'new default', true);
+  const oldDefault = await measureFile(opts.oldDefault, held, opts.metricsChars, 'old default', true, opts.adapting);
+  const newDefault = await measureFile(opts.newDefault, held, opts.metricsChars, 'new default', true, opts.adapting);
   const sizes: SizeResult[] = [];
   for (const asked of opts.sizes) {
     const ws = workspaceOf(codebase, asked);
@@ -143,9 +145,9 @@ async function benchCodebase(codebase: Codebase, opts: TransferOptions, say: (li
 
 /** A model file measured on `held`; a missing file is a skipped row. `asCompleted` false: the LSTM alone. */
 async function measureFile(path: string, held: HeldOutText, metricsChars: number, name: string,
-  asCompleted: boolean): Promise<Measured> {
+  asCompleted: boolean, adapting = false): Promise<Measured> {
   if (!existsSync(path)) return { figures: null, note: `skipped: ${name} ${path} does not exist` };
-  const figures = await measureModel(path, held, metricsChars, asCompleted);
+  const figures = await measureModel(path, held, metricsChars, asCompleted, adapting);
   const note = !asCompleted ? 'LSTM alone: its saved n-gram counted all of tinyshakespeare'
     : figures.asCompleted ? `as completed: its saved ${figures.mixtureOrder}-gram, weights and a cache of each file`
       : 'no saved mixture: as completed is the LSTM alone';
@@ -162,7 +164,7 @@ async function trainAndMeasure(folder: string, outPath: string, opts: TransferOp
   }
   const { modelPath, ...report } = run;
   if (!modelPath) return { run: report, figures: null, note: `no model saved (ended: ${run.end})` };
-  const figures = await measureModel(modelPath, held, opts.metricsChars, true);
+  const figures = await measureModel(modelPath, held, opts.metricsChars, true, opts.adapting);
   const fellBack = startFrom && run.start && !run.start.fineTuning ? 'the worker chose to train from scratch instead (run.start.reason says why)' : '';
   return { run: report, figures, note: fellBack || (figures.asCompleted ? '' : 'no saved mixture: as completed is the LSTM alone') };
 }

@@ -16,6 +16,7 @@ import { softmax } from '../src/core/sampling/softmax';
 import { DocumentCaches } from '../src/completion/document-caches';
 import { encodeForModel } from '../src/completion/document-states';
 import { evaluateLstm, measureAsCompleted, NO_SAVED_MIXTURE } from '../src/cli/eval-as-completed';
+import { evaluateDynamic, TYPING_SETTINGS } from '../src/core/dynamic';
 import { scratchFolders } from './temp-tree';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
@@ -156,6 +157,35 @@ describe('char-lstm eval: the model as completions use it', () => {
     // more saved over the text, at the word's first uses in the second file.
     const oneDocument = editorLoss(vocab, mixture!, corpus.text, [0], probs!);
     assert.ok((perFile - oneDocument) * result.as_completed.chars > 1, `${oneDocument} vs ${perFile} nats/char`);
+  });
+
+  test('--adapting: the model as completed while it adapts to typing, as the editor does by default', async () => {
+    // Words the model never read, of letters it knows: what adapting to typing is for.
+    const held = path.join(dir, 'new-words.txt');
+    writeFileSync(held, text(6000, 13, ['zebra', 'quokka', 'yak', 'wombat', 'lynx', 'ibex']));
+    const r = cli('eval', '-m', mixed, held, '--json', '--metrics-chars', '300', '--adapting');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    const adapting = result.as_completed_adapting;
+
+    // The LSTM's steps are the editor's learner's: evaluateDynamic with TYPING_SETTINGS, the model untouched.
+    const { model, vocab } = await loadModel(mixed, createKernels());
+    const ids = vocab.encode((await gatherCorpus([held])).text);
+    const dynamic = await evaluateDynamic(model, ids, TYPING_SETTINGS);
+    assert.equal(adapting.lstm_nats_per_char, dynamic.loss);
+    assert.equal(adapting.lstm_chars, dynamic.chars);
+    assert.equal((await evaluateLstm(model, ids, false)).loss, result.nats_per_char, 'the model file\'s weights are not changed');
+    // It learns the new words as it reads them: alone and mixed, lower than with the file's weights.
+    assert.ok(adapting.lstm_nats_per_char < result.nats_per_char - 0.1, `${adapting.lstm_nats_per_char} vs ${result.nats_per_char}`);
+    assert.ok(adapting.nats_per_char < result.as_completed.nats_per_char, `${adapting.nats_per_char} vs ${result.as_completed.nats_per_char}`);
+    assert.equal(adapting.metrics.chars, 300);
+    for (const key of ['top1', 'chars_saved']) assert.ok(adapting[key] >= 0 && adapting[key] <= 1, key);
+
+    const lines = cli('eval', '-m', mixed, held, '--metrics-chars', '0', '--adapting').stdout.split('\n');
+    assert.match(lines[2], /^adapting to typing \(charLstm\.completion\.adaptToTyping: one step per 50 chars read, the files in order\): /);
+    assert.ok(lines[2].includes(`the LSTM alone ${adapting.lstm_nats_per_char.toFixed(3)} nats/char`), lines[2]);
+    assert.equal(cli('eval', '-m', alone, held, '--metrics-chars', '0', '--adapting').stdout.split('\n')[2],
+      'adapting to typing: not measured, the model file has no saved mixture to complete with');
   });
 
   test('a model saved without a mixture says that the LSTM alone completes', () => {

@@ -2,6 +2,7 @@ import type { Vocab } from '../core/data/vocab';
 import type { CharModel } from '../core/model/char-model';
 import { completionMetrics, type CompletionMetrics } from '../core/eval/completion-metrics';
 import { LstmPredictor } from '../core/eval/lstm-predictor';
+import type { CharPredictor } from '../core/eval/predictor';
 import { EditorDocumentCache } from '../core/mix/editor-document-cache';
 import { MixturePredictor } from '../core/mix/mixture-predictor';
 import { mixtureNatsPerChar, type TargetProbabilities } from '../core/mix/mixture-weights';
@@ -55,7 +56,7 @@ export interface AsCompleted {
  * and the n-gram having read the slice's context, as for the LSTM alone).
  */
 export function measureAsCompleted(model: CharModel, vocab: Vocab, mixture: WorkspaceMixture, ids: ArrayLike<number>,
-  documentStarts: readonly number[], lstmProbs: Float64Array, maxChars: number): AsCompleted {
+  documentStarts: readonly number[], lstmProbs: Float64Array, maxChars: number, lstm: LstmAt = staticLstm(model)): AsCompleted {
   if (lstmProbs.length !== ids.length) throw new RangeError(`${lstmProbs.length} LSTM probabilities for ${ids.length} characters`);
   const { ngram, order, cacheOrder, weights } = mixture;
   const lineEnd = [vocab.id('\n')];
@@ -84,11 +85,25 @@ export function measureAsCompleted(model: CharModel, vocab: Vocab, mixture: Work
     chars += kept.length;
   });
   const metrics = maxChars === 0 || ids.length === 0 ? null : completionMetrics((context, at) => new MixturePredictor([
-    LstmPredictor.after(model, context),
+    lstm.start(context, at),
     NgramPredictor.after(ngram, order, context),
     EditorDocumentCache.at(ids, at, vocab.size, cacheOrder, starts),
-  ], weights), ids, vocab, { maxChars });
+  ], weights), ids, vocab, { maxChars, ...(lstm.revision && { revision: lstm.revision }) });
   return { order, cacheOrder, natsPerChar: chars > 0 ? nats / chars : NaN, chars, metrics };
+}
+
+/**
+ * The LSTM of the completion figures at each slice: a predictor at position `at` having read
+ * `context`; `revision` for one whose weights change as it reads (DynamicReader's).
+ */
+export interface LstmAt {
+  start(context: ArrayLike<number>, at: number): CharPredictor;
+  revision?: () => number;
+}
+
+/** The LSTM with the weights of the file, the same at every position. */
+function staticLstm(model: CharModel): LstmAt {
+  return { start: (context) => LstmPredictor.after(model, context) };
 }
 
 /** ids[from, to), a view where `ids` is a typed array. */

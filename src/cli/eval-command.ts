@@ -5,6 +5,7 @@ import { loadModel } from '../core/model/model-file';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { describeMetrics, lstmMetrics, metricsJson, ngramBaseline, ngramJson, type NgramBaseline } from './eval-measures';
 import { asCompletedJson, describeAsCompleted, evaluateLstm, measureAsCompleted, NO_SAVED_MIXTURE, type AsCompleted } from './eval-as-completed';
+import { adaptingJson, describeAdapting, measureAsCompletedAdapting } from './eval-adapting';
 import { describeAlone, mixtureJson, mixtureMeasures, type MixtureMeasure } from './eval-mixture';
 import { CliError } from './fail';
 import { intArg } from './parse-number';
@@ -18,6 +19,7 @@ interface EvalFlags {
   ngramTrain: string[];
   ngramMaxOrder: number;
   ngramOrder?: number;
+  adapting?: boolean;
 }
 
 export function addEvalCommand(program: Command): void {
@@ -29,6 +31,8 @@ export function addEvalCommand(program: Command): void {
     .option('--json', 'print one JSON object instead of sentences')
     .option('--metrics-chars <n>', 'characters on which top-1, word match and chars saved are measured (evenly spaced '
       + 'slices of 1,000; 0: none)', intArg(0), METRICS_DEFAULTS.maxChars)
+    .option('--adapting', 'also measure the model as completions use it while it adapts to typing (the editor\'s default, '
+      + 'charLstm.completion.adaptToTyping): the files read in order as if typed, one gradient step per 50 chars; slower')
     .option('--ngram-train <path>', 'also measure a Kneser-Ney n-gram trained on this file or folder (repeatable; '
       + 'e.g. the model\'s training text)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--ngram-max-order <n>', 'longest n-gram order tried; the best on the last 10% of the n-gram\'s text is used',
@@ -55,6 +59,8 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
   // The model as completions use it: nothing fitted on this text, each file a document of its own.
   const asCompleted: AsCompleted | null = mixture && probs
     ? measureAsCompleted(model, vocab, mixture, ids, documentStarts(corpus.files), probs, flags.metricsChars) : null;
+  const adapting = flags.adapting && mixture
+    ? await measureAsCompletedAdapting(model, vocab, mixture, ids, documentStarts(corpus.files), flags.metricsChars) : null;
   let ngram: NgramBaseline | null = null;
   let mixtures: MixtureMeasure[] = [];
   if (flags.ngramTrain.length > 0) {
@@ -70,7 +76,8 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ nats_per_char: loss, bits_per_char: bitsPerChar(loss), chars,
       files: corpus.files.length, unknown_chars: unknown, ...metricsJson(metrics),
-      as_completed: asCompleted && asCompletedJson(asCompleted), ...(ngram && { ngram: ngramJson(ngram) }),
+      as_completed: asCompleted && asCompletedJson(asCompleted), ...(adapting && { as_completed_adapting: adaptingJson(adapting) }),
+      ...(ngram && { ngram: ngramJson(ngram) }),
       ...(mixtures.length > 0 && { mixture: mixtureJson(mixtures[0]), mixture_with_cache: mixtureJson(mixtures[1]) }) })}\n`);
     return;
   }
@@ -86,6 +93,8 @@ async function runEval(inputs: string[], flags: EvalFlags): Promise<void> {
       + `${metrics.slices} slice${metrics.slices === 1 ? '' : 's'}; Ctrl+Right per word)`);
   }
   lines.push(asCompleted ? describeAsCompleted(asCompleted, chars) : NO_SAVED_MIXTURE);
+  if (adapting) lines.push(describeAdapting(adapting));
+  else if (flags.adapting) lines.push('adapting to typing: not measured, the model file has no saved mixture to complete with');
   if (ngram) {
     const chosen = ngram.orders.length > 0 ? `, chosen on the last 10% of its text` : '';
     lines.push(`n-gram baseline (Kneser-Ney, order ${ngram.order}${chosen}, ${formatCount(ngram.trainChars)} training chars): `
