@@ -1,7 +1,7 @@
 import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { CharModel } from '../src/core/model/char-model';
 import { Stepper } from '../src/core/sampling/stepper';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { PipelinedPrimer } from '../src/core/pipeline/pipelined-primer';
 import { MODEL_M } from './model-m';
 

@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { documentStarts, gatherCorpus, splitCorpus } from '../src/core/data/corpus';
 import type { Vocab } from '../src/core/data/vocab';
 import type { CharModel } from '../src/core/model/char-model';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { lstmMetrics, metricsJson, ngramBaseline, type NgramBaseline } from '../src/cli/eval-measures';
 import { mixtureMeasures, mixtureTargets } from '../src/cli/eval-mixture';

@@ -2,11 +2,11 @@ import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { CharModel } from '../src/core/model/char-model';
 import type { Vocab } from '../src/core/data/vocab';
 import { CompletionEngine } from '../src/completion';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { PipelinedPrimer } from '../src/core/pipeline/pipelined-primer';
 import { MODEL_M } from './model-m';
 import { splitCorpus } from '../src/core/data/corpus';
-import { mixtureForModel } from '../src/core/mix/workspace-mixture-fit';
+import { mixtureForModel } from '../src/core/train/workspace-mixture-fit';
 import { TypingAdaptation } from '../src/completion/typing-adaptation';
 import { ThreadedLearner } from '../src/core/dynamic/threaded-learner';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { Vocab } from '../src/core/data/vocab';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { bestVariant, loadWasmKernels, WASM_DESCRIPTIONS } from '../src/core/nn/kernels/wasm';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { benchCharLstmTraining } from './char-lstm-train';

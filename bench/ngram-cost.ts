@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitCorpus } from '../src/core/data/corpus';
 import { Vocab } from '../src/core/data/vocab';
-import { corpusMixtureBasis } from '../src/core/mix/workspace-mixture-fit';
+import { corpusMixtureBasis } from '../src/core/train/workspace-mixture-fit';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
 import { cjkText } from './cjk-text';
 

@@ -5,7 +5,7 @@
 // chars saved as fractions (src/core/eval/completion-metrics.ts), on at most `metricsChars`
 // positions of the held-out text.
 import { Vocab } from '../src/core/data/vocab';
-import { loadModel, type TrainingInfo } from '../src/core/model/model-file';
+import { loadModel, type TrainingInfo } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { lstmMetrics, metricsJson, ngramBaseline } from '../src/cli/eval-measures';
 import { evaluateLstm, measureAsCompleted } from '../src/cli/eval-as-completed';

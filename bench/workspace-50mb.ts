@@ -2,7 +2,7 @@
 // their words shuffled (so the corpus is not one text repeated), in many files and folders.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom, type Random } from '../src/core/sampling/random';
+import { seededRandom, type Random } from '../src/core/math/random';
 
 /** Folders × files × bytes per file: 20 × 10 × 250,000 = 50 MB, every file under the 1 MiB walk cap. */
 const FOLDERS = 20, FILES_PER_FOLDER = 10, FILE_BYTES = 250_000;

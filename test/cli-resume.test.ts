@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');

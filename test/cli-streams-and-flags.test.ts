@@ -7,10 +7,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { generate } from '../src/core/sampling/generate';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
+import { wordText } from './word-text';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32'];
@@ -45,21 +46,11 @@ function runThenCloseStdout(args: string[], enough: (stdout: string) => boolean)
   });
 }
 
-function makeCorpus(): string {
-  const words = ['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog'];
-  let state = 7, text = '';
-  while (text.length < 5000) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    text += words[(state >>> 16) % words.length] + (state % 7 === 0 ? '.\n' : ' ');
-  }
-  return text;
-}
-
 before(() => {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   dir = mkdtempSync(path.join(tmpdir(), 'char-lstm-streams-'));
   corpus = path.join(dir, 'corpus.txt');
-  writeFileSync(corpus, makeCorpus());
+  writeFileSync(corpus, wordText(5000));
   model = path.join(dir, 'tiny.safetensors');
   const r = run('train', corpus, '--out', model, ...TINY, '--epochs', '2', '--validate-every', '20');
   assert.equal(r.code, 0, r.stderr);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CliError, reportError } from '../src/cli/fail';
 import { TrainReporter } from '../src/cli/progress';
+import { wordText } from './word-text';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32'];
@@ -20,22 +21,6 @@ interface Run { code: number | null; stdout: string; stderr: string }
 function run(...args: string[]): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** ~5 KB of repetitive text: learnable in a hundred steps, with a vocabulary of ~30 characters. */
-function makeCorpus(): string {
-  const words = ['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'and', 'runs', 'away'];
-  let state = 7;
-  const lines: string[] = [];
-  for (let chars = 0; chars < 5000;) {
-    const line = Array.from({ length: 8 }, () => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return words[(state >>> 16) % words.length]; // the low bits of this LCG cycle fast
-    }).join(' ') + '.';
-    lines.push(line);
-    chars += line.length + 1;
-  }
-  return lines.join('\n') + '\n';
 }
 
 /** An expected failure: non-zero exit, exactly one line on stderr, and no stack trace. */
@@ -52,7 +37,7 @@ before(() => {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   dir = mkdtempSync(path.join(tmpdir(), 'char-lstm-cli-'));
   corpus = path.join(dir, 'corpus.txt');
-  writeFileSync(corpus, makeCorpus());
+  writeFileSync(corpus, wordText(5000));
   model = path.join(dir, 'tiny.safetensors');
   const r = run('train', corpus, '--out', model, ...TINY, '--epochs', '3', '--validate-every', '10');
   assert.equal(r.code, 0, r.stderr);
@@ -130,7 +115,7 @@ describe('train, info, sample, eval', () => {
 
   test('eval --json carries the completion figures, and the n-gram baseline\'s and the mixture\'s with --ngram-train', () => {
     const held = path.join(dir, 'held-out.txt');
-    writeFileSync(held, makeCorpus().slice(0, 1500));
+    writeFileSync(held, wordText(5000).slice(0, 1500));
     const r = run('eval', '--model', model, held, '--json', '--ngram-train', corpus, '--ngram-max-order', '6', '--metrics-chars', '600');
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);

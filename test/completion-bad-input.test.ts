@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Vocab } from '../src/core/data/vocab';
 import { CharModel } from '../src/core/model/char-model';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import type { Strategy } from '../src/core/sampling/strategy';
 import {
   CompletionEngine, DocumentStates, REST_OF_LINE_LIMIT, completeInEditor, restAllowsCompletion, staleReason,

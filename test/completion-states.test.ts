@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Vocab } from '../src/core/data/vocab';
 import { CharModel } from '../src/core/model/char-model';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { Stepper } from '../src/core/sampling/stepper';
 import { DocumentStates, encodeForModel } from '../src/completion';
 import { INFERENCE_TOLERANCE } from './backends';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CompletionEngine } from '../src/completion';
 import { PRINTABLE_ASCII } from '../src/core/data/vocab';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { isPermissive } from '../src/corpus/licence';
 import type { Manifest } from '../src/corpus/build-corpus';

@@ -8,21 +8,21 @@ import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { documentStarts, gatherCorpus } from '../src/core/data/corpus';
 import { Vocab } from '../src/core/data/vocab';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { EditorDocumentCache, mixtureBucket, type WorkspaceMixture } from '../src/core/mix';
 import { NgramPredictor } from '../src/core/ngram/ngram-predictor';
-import { softmax } from '../src/core/sampling/softmax';
+import { softmax } from '../src/core/math/softmax';
 import { DocumentCaches } from '../src/completion/document-caches';
 import { encodeForModel } from '../src/completion/document-states';
 import { evaluateLstm, measureAsCompleted, NO_SAVED_MIXTURE } from '../src/cli/eval-as-completed';
 import { evaluateDynamic, TYPING_SETTINGS } from '../src/core/dynamic';
 import { scratchFolders } from './temp-tree';
+import { WORDS, wordText } from './word-text';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32', '--epochs', '3',
   '--validate-every', '10'];
-const WORDS = ['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'and', 'runs', 'away'];
 const newFolder = scratchFolders('char-lstm-eval-as-completed-');
 let dir = '';
 let mixed = '';
@@ -31,21 +31,6 @@ let alone = '';
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** About `chars` of lines of 8 random words (`words`), the same for the same seed. */
-function text(chars: number, seed: number, words = WORDS): string {
-  let state = seed;
-  const lines: string[] = [];
-  for (let n = 0; n < chars;) {
-    const line = Array.from({ length: 8 }, () => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return words[(state >>> 16) % words.length];
-    }).join(' ') + '.';
-    lines.push(line);
-    n += line.length + 1;
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -80,7 +65,7 @@ function editorLoss(vocab: Vocab, mixture: WorkspaceMixture, corpusText: string,
 before(() => {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   dir = newFolder();
-  writeFileSync(path.join(dir, 'corpus.txt'), text(5000, 7));
+  writeFileSync(path.join(dir, 'corpus.txt'), wordText(5000, 7));
   mixed = path.join(dir, 'mixed.safetensors');
   alone = path.join(dir, 'alone.safetensors');
   for (const [out, extra] of [[mixed, []], [alone, ['--no-mixture']]] as const) {
@@ -93,7 +78,7 @@ describe('char-lstm eval: the model as completions use it', () => {
   test('beside the LSTM alone, its saved mixture and a document cache, the loss the editor\'s own parts give', async () => {
     // Longer than two cache windows (8,192 chars): past 16,384 the editor's cache has forgotten the first.
     const held = path.join(dir, 'held.txt');
-    writeFileSync(held, text(20_000, 11));
+    writeFileSync(held, wordText(20_000, 11));
     const r = cli('eval', '-m', mixed, held, '--json', '--metrics-chars', '600');
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
@@ -137,8 +122,8 @@ describe('char-lstm eval: the model as completions use it', () => {
   test('each file is a document of its own: the cache starts afresh in the next', async () => {
     // A word the training text never had, defined in the first file and used in the second.
     const words = [...WORDS, 'zebrawoq'];
-    writeFileSync(path.join(dir, 'a.txt'), text(3000, 5, words));
-    writeFileSync(path.join(dir, 'b.txt'), text(3000, 9, words));
+    writeFileSync(path.join(dir, 'a.txt'), wordText(3000, 5, words));
+    writeFileSync(path.join(dir, 'b.txt'), wordText(3000, 9, words));
     const inputs = ['a.txt', 'b.txt'].map((f) => path.join(dir, f));
     const r = cli('eval', '-m', mixed, ...inputs, '--json', '--metrics-chars', '0');
     assert.equal(r.code, 0, r.stderr);
@@ -162,7 +147,7 @@ describe('char-lstm eval: the model as completions use it', () => {
   test('--adapting: the model as completed while it adapts to typing, as the editor does by default', async () => {
     // Words the model never read, of letters it knows: what adapting to typing is for.
     const held = path.join(dir, 'new-words.txt');
-    writeFileSync(held, text(6000, 13, ['zebra', 'quokka', 'yak', 'wombat', 'lynx', 'ibex']));
+    writeFileSync(held, wordText(6000, 13, ['zebra', 'quokka', 'yak', 'wombat', 'lynx', 'ibex']));
     const r = cli('eval', '-m', mixed, held, '--json', '--metrics-chars', '300', '--adapting');
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout);
@@ -203,7 +188,7 @@ describe('char-lstm eval: the model as completions use it', () => {
 
 describe('EditorDocumentCache', () => {
   test('at each position, the cache the editor\'s DocumentCaches gives there, through window changes and documents', () => {
-    const docs = [text(150, 3), text(90, 4)];
+    const docs = [wordText(150, 3), wordText(90, 4)];
     const whole = docs.join('');
     const vocab = Vocab.fromText(whole);
     const ids = vocab.encode(whole);

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { evaluateEvery } from '../src/core/eval/evaluate-every';
 import { CharModel } from '../src/core/model/char-model';
 import type { ModelConfig } from '../src/core/model/config';
-import { seededRandom } from '../src/core/sampling/random';
-import { evaluate } from '../src/core/train/evaluate';
+import { seededRandom } from '../src/core/math/random';
+import { evaluate } from '../src/core/eval/evaluate';
 import { backends } from './backends';
 
 const V = 20;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { CharModel } from '../src/core/model/char-model';
 import type { ModelConfig } from '../src/core/model/config';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 
 function setup(config: ModelConfig, batch: number, time: number) {
   const k = new ReferenceKernels('f64');

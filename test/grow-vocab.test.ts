@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Vocab } from '../src/core/data/vocab';
 import { CharModel } from '../src/core/model/char-model';
 import { growVocab } from '../src/core/model/grow-vocab';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { backends } from './backends';
 
 /** Softmax probabilities `[time, vocab]` the model gives after each character of `text`. */

@@ -9,10 +9,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readModelBytes } from '../src/core/model/file-io';
-import { readKerasWeights } from '../src/core/model/import/keras-weights';
-import { findSidecarVocab } from '../src/core/model/import/vocab-sidecar';
-import { ModelFileError } from '../src/core/model/safetensors';
+import { readModelBytes } from '../src/core/io/file-io';
+import { readKerasWeights } from '../src/core/io/import/keras-weights';
+import { findSidecarVocab } from '../src/core/io/import/vocab-sidecar';
+import { ModelFileError } from '../src/core/io/safetensors';
 import { withGitignore } from '../src/core/data/skip-rules';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import * as path from 'node:path';
 import { readRunCheckpoint } from '../src/core/train/run-checkpoint';
 import { scratchFolders } from './temp-tree';
+import { wordText } from './word-text';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32', '--no-mixture'];
@@ -51,26 +52,11 @@ function temps(folder: string): string[] {
   return readdirSync(folder).filter((name) => name.endsWith('.tmp'));
 }
 
-function makeText(): string {
-  const words = ['the', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog', 'and', 'runs', 'away'];
-  let state = 7;
-  const lines: string[] = [];
-  for (let chars = 0; chars < 5000;) {
-    const line = Array.from({ length: 8 }, () => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return words[(state >>> 16) % words.length];
-    }).join(' ') + '.';
-    lines.push(line);
-    chars += line.length + 1;
-  }
-  return lines.join('\n') + '\n';
-}
-
 before(() => {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   dir = newFolder();
   text = path.join(dir, 'text.txt');
-  writeFileSync(text, makeText());
+  writeFileSync(text, wordText(5000));
   good = path.join(dir, 'good.safetensors');
   const r = cli(dir, 'train', 'text.txt', '--out', good, ...TINY, '--epochs', '3', '--validate-every', '10');
   assert.equal(r.code, 0, r.stderr);

@@ -6,18 +6,18 @@
 // same weights, and float16 / uint8-quantized weights. Every layer or setting char-lstm cannot run
 // is a one-line ModelFileError naming it.
 import { test, after, before } from 'node:test';
-import { UNKNOWN_MARGIN } from '../src/core/model/import/foreign-model';
+import { UNKNOWN_MARGIN } from '../src/core/io/import/foreign-model';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModel, type LoadedModel } from '../src/core/model/model-file';
-import { ModelFileError } from '../src/core/model/safetensors';
+import { loadModel, type LoadedModel } from '../src/core/io/model-file';
+import { ModelFileError } from '../src/core/io/safetensors';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { Stepper } from '../src/core/sampling/stepper';
-import { softmax } from '../src/core/sampling/softmax';
-import { seededRandom } from '../src/core/sampling/random';
+import { softmax } from '../src/core/math/softmax';
+import { seededRandom } from '../src/core/math/random';
 import { CompletionEngine } from '../src/completion';
 import { backends, INFERENCE_TOLERANCE } from './backends';
 
@@ -278,7 +278,7 @@ test('float16 and uint8-quantized weights load as their dequantized values', asy
   const quantized = await loadModel(writeTfjs({ ...art, weightSpecs: specs8 as never, weightData: Uint8Array.from(q8) }), kernels());
   assert.deepEqual(ourProbs(quantized, IDS), ourProbs(dequantized, IDS));
   // float16: the halves of the weights, against the same float32 values rounded through float16 by the safetensors reader.
-  const { float32ToFloat16Bits, float16BitsToFloat32 } = await import('../src/core/model/float16');
+  const { float32ToFloat16Bits, float16BitsToFloat32 } = await import('../src/core/io/float16');
   const halves = Uint16Array.from(f16, float32ToFloat16Bits);
   const half = await loadModel(writeTfjs({ ...art, weightSpecs: specs16 as never, weightData: new Uint8Array(halves.buffer) }), kernels());
   const rounded = await loadModel(writeTfjs({ ...art, weightData: new Uint8Array(Float32Array.from(halves, float16BitsToFloat32).buffer) }), kernels());

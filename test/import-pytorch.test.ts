@@ -4,21 +4,21 @@
 // PyTorch's LSTM / RNN math gives: against a plain-JS float64 implementation of that math here,
 // and against PyTorch itself (bench/pytorch/foreign_char_rnn.py) where /usr/bin/python3 has torch.
 // The files are written by this test's own safetensors writer, following the format's spec, not
-// by src/core/model/safetensors.ts. Everything char-lstm cannot run is a one-line ModelFileError
+// by src/core/io/safetensors.ts. Everything char-lstm cannot run is a one-line ModelFileError
 // naming it.
 import { test, after } from 'node:test';
-import { UNKNOWN_MARGIN } from '../src/core/model/import/foreign-model';
+import { UNKNOWN_MARGIN } from '../src/core/io/import/foreign-model';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeModel, loadModel, saveModel, type LoadedModel } from '../src/core/model/model-file';
-import { ModelFileError } from '../src/core/model/safetensors';
+import { decodeModel, loadModel, saveModel, type LoadedModel } from '../src/core/io/model-file';
+import { ModelFileError } from '../src/core/io/safetensors';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { Stepper } from '../src/core/sampling/stepper';
-import { softmax } from '../src/core/sampling/softmax';
-import { seededRandom } from '../src/core/sampling/random';
+import { softmax } from '../src/core/math/softmax';
+import { seededRandom } from '../src/core/math/random';
 import { CompletionEngine } from '../src/completion';
 import { backends, INFERENCE_TOLERANCE } from './backends';
 

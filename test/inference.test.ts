@@ -6,7 +6,7 @@ import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { CharModel, INFER_CHUNK } from '../src/core/model/char-model';
 import type { ModelConfig } from '../src/core/model/config';
 import { Stepper } from '../src/core/sampling/stepper';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { backends, INFERENCE_TOLERANCE } from './backends';
 
 /** Logits and state after feeding `ids` from `state0` with the training forward (`forward` + `carry`). */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { CharModel } from '../src/core/model/char-model';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 
 const V = 60, E = 32, H = 64;
 

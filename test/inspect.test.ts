@@ -8,8 +8,8 @@ import { CharModel } from '../src/core/model/char-model';
 import type { ModelConfig } from '../src/core/model/config';
 import { inspectBlock, inspectLstm, Inspection, INSPECT_MAX_CHARS, NotLstmError, SIGNALS, type InspectResult } from '../src/core/model/inspect';
 import { Stepper } from '../src/core/sampling/stepper';
-import { softmax } from '../src/core/sampling/softmax';
-import { seededRandom } from '../src/core/sampling/random';
+import { softmax } from '../src/core/math/softmax';
+import { seededRandom } from '../src/core/math/random';
 import { backends, INFERENCE_TOLERANCE } from './backends';
 import { naiveCharLstm } from './naive-char-lstm';
 

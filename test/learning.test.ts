@@ -7,7 +7,7 @@ import { splitCorpus } from '../src/core/data/corpus';
 import { train } from '../src/core/train/trainer';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
 import { generate } from '../src/core/sampling/generate';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import type { TrainEvent } from '../src/core/train/events';
 import { backends } from './backends';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Vocab } from '../src/core/data/vocab';
 import { train } from '../src/core/train/trainer';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import type { ValidationEvent } from '../src/core/train/events';
 import { createKernels } from '../src/core/nn/kernels/select';
 

@@ -6,7 +6,7 @@ import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { Parameters } from '../src/core/nn/parameters';
 import { LstmLayer } from '../src/core/nn/lstm';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { backends } from './backends';
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));

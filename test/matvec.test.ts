@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
 import { quantizedSize, type Kernels } from '../src/core/nn/kernels/kernels';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 
 const rng = seededRandom(7);
 const uniform = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);

@@ -8,7 +8,7 @@ import {
   crossFitMixture, DocumentCache, fitMixtureWeights, mixtureNatsPerChar, MixturePredictor, MixtureWeights, slicePositions,
   targetProbabilities, type TargetProbabilities,
 } from '../src/core/mix';
-import { softmax } from '../src/core/sampling/softmax';
+import { softmax } from '../src/core/math/softmax';
 import { countNgrams, KneserNey, NgramPredictor } from '../src/core/ngram';
 import { LstmPredictor } from '../src/core/eval/lstm-predictor';
 import { seededRandom } from '../src/core/sampling';

@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CharModel } from '../src/core/model/char-model';
-import { loadModel, saveModel } from '../src/core/model/model-file';
-import { decodeSafetensors, encodeSafetensors, ModelFileError } from '../src/core/model/safetensors';
+import { loadModel, saveModel } from '../src/core/io/model-file';
+import { decodeSafetensors, encodeSafetensors, ModelFileError } from '../src/core/io/safetensors';
 import { Vocab } from '../src/core/data/vocab';
 import { Stepper } from '../src/core/sampling/stepper';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'char-lstm-model-'));

@@ -8,11 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CharModel } from '../src/core/model/char-model';
-import { decodeModel, encodeModel } from '../src/core/model/model-file';
-import { decodeSafetensors, ModelFileError } from '../src/core/model/safetensors';
+import { decodeModel, encodeModel } from '../src/core/io/model-file';
+import { decodeSafetensors, ModelFileError } from '../src/core/io/safetensors';
 import { Vocab } from '../src/core/data/vocab';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 12_000);
 /** Far above any one decode of these small files (about a millisecond): only a hang would reach it. */

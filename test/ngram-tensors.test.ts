@@ -1,4 +1,4 @@
-// The n-gram trie as I32 tensors of a model file (src/core/ngram/ngram-tensors.ts): an exact round
+// The n-gram trie as I32 tensors of a model file (src/core/io/ngram-tensors.ts): an exact round
 // trip through safetensors, one ModelFileError per kind of damage, and a mutation fuzz whose
 // survivors must still be proper distributions.
 import { test } from 'node:test';
@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Vocab } from '../src/core/data/vocab';
-import { decodeSafetensors, encodeSafetensors, ModelFileError, type IntTensor } from '../src/core/model/safetensors';
+import { decodeSafetensors, encodeSafetensors, ModelFileError, type IntTensor } from '../src/core/io/safetensors';
 import { countNgrams, KneserNey, type NgramCounts } from '../src/core/ngram';
-import { ngramFromTensors, ngramTensors, NGRAM_TENSOR_NAMES } from '../src/core/ngram/ngram-tensors';
+import { ngramFromTensors, ngramTensors, NGRAM_TENSOR_NAMES } from '../src/core/io/ngram-tensors';
 import { seededRandom } from '../src/core/sampling';
 
 const SHAKESPEARE = fs.readFileSync(path.join(__dirname, 'fixtures/workspace/shakespeare.txt'), 'utf8');

@@ -9,7 +9,7 @@ import { Vocab } from '../src/core/data/vocab';
 import { CharModel } from '../src/core/model/char-model';
 import { inspectLstm } from '../src/core/model/inspect';
 import { createKernels } from '../src/core/nn/kernels/select';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import type { EndEvent, StepEvent, ValidationEvent } from '../src/core/train/events';
 import { applyRunMessage, MAX_STEP_EVENTS, SIGNALS, type RunHistory, type RunMessage } from '../src/protocol/panel';
 import {

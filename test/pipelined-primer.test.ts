@@ -10,7 +10,7 @@ import type { ModelConfig } from '../src/core/model/config';
 import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { Stepper } from '../src/core/sampling/stepper';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { PipelinedPrimer, type PrimerOptions } from '../src/core/pipeline/pipelined-primer';
 import { cutRows, planStages } from '../src/core/pipeline/plan';
 import { Vocab } from '../src/core/data/vocab';

@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { Vocab } from '../src/core/data/vocab';
 import { splitCorpus } from '../src/core/data/corpus';
 import { CharModel } from '../src/core/model/char-model';
-import { fromPyTorchTensors, toPyTorchTensors } from '../src/core/model/pytorch-names';
-import { decodeSafetensors, encodeSafetensors } from '../src/core/model/safetensors';
+import { fromPyTorchTensors, toPyTorchTensors } from '../src/core/io/pytorch-names';
+import { decodeSafetensors, encodeSafetensors } from '../src/core/io/safetensors';
 import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 import { loadWasmKernels } from '../src/core/nn/kernels/wasm';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { train } from '../src/core/train/trainer';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/train/config';
 

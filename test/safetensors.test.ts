@@ -8,9 +8,9 @@ import {
   type Tensor,
   decodeSafetensors,
   encodeSafetensors,
-} from '../src/core/model/safetensors';
-import { float16BitsToFloat32, float32ToFloat16Bits } from '../src/core/model/float16';
-import { readModelBytes, writeFileAtomic } from '../src/core/model/file-io';
+} from '../src/core/io/safetensors';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../src/core/io/float16';
+import { readModelBytes, writeFileAtomic } from '../src/core/io/file-io';
 import { scratchFolders } from './temp-tree';
 
 const tempDir = scratchFolders('char-lstm-st-');

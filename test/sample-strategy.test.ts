@@ -7,7 +7,7 @@ import { resolveStrategy, type StrategyFlags } from '../src/cli/sample-strategy'
 import { CharModel } from '../src/core/model/char-model';
 import { Vocab } from '../src/core/data/vocab';
 import { generate, generateChunks } from '../src/core/sampling/generate';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
 
 test('without --strategy, --k selects top-k, --p top-p, --temperature alone temperature sampling', () => {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import type { PlanReport } from '../src/protocol/training';
 import { MAX_PARAMS_PER_CHAR } from '../src/core/train/plan';

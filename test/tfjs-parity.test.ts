@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Parameters } from '../src/core/nn/parameters';
 import { LstmLayer } from '../src/core/nn/lstm';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { backends } from './backends';
 
 const I = 6, H = 16, B = 3, T = 9;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import type { CorpusReport } from '../src/protocol/training';
 import { tinyRequest, trainingClients, workspaceIn } from './worker-runs';

@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadModel } from '../src/core/model/model-file';
+import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { DynamicAdapter, TYPING_SETTINGS, ThreadedLearner, localLearner, type Learner, type StretchJob } from '../src/core/dynamic';
 import { CompletionEngine, TypingAdaptation, completeInEditor, encodeForModel, type EditorDocument } from '../src/completion';

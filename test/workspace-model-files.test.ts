@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CharModel } from '../src/core/model/char-model';
-import { loadModel, saveModel } from '../src/core/model/model-file';
+import { loadModel, saveModel } from '../src/core/io/model-file';
 import { Vocab } from '../src/core/data/vocab';
 import { ReferenceKernels } from '../src/core/nn/kernels/reference';
-import { seededRandom } from '../src/core/sampling/random';
+import { seededRandom } from '../src/core/math/random';
 import { WorkspaceModelFiles } from '../src/extension/workspace-model-files';
 import { mountTmpfs } from './tmpfs';
 

@@ -1,5 +1,5 @@
 """char-lstm's model in PyTorch: nn.Embedding -> nn.LSTM(batch_first=True) -> nn.Linear, with the
-PyTorch names src/core/model/pytorch-names.ts reads and writes. Import it after setting the
+PyTorch names src/core/io/pytorch-names.ts reads and writes. Import it after setting the
 thread variables (OMP_NUM_THREADS, ...): importing it loads torch."""
 from torch import nn
 

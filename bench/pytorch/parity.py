@@ -4,10 +4,10 @@
   parity.py --weights init.safetensors --ids train.bin --batch B --seq-len T --steps N \\
             [--lr 2e-3] [--clip 5] [--out final.safetensors] [--two-biases]
 
-`init.safetensors` holds PyTorch-named float32 tensors (src/core/model/pytorch-names.ts:
+`init.safetensors` holds PyTorch-named float32 tensors (src/core/io/pytorch-names.ts:
 embedding.weight, lstm.weight_ih_l{l}, ..., fc.weight, fc.bias); `train.bin` the training ids as
 little-endian uint16. The ids are cut into B contiguous streams served T at a time with (h, c)
-carried between windows (src/core/train/batches.ts), zero again at each epoch's start, torch's
+carried between windows (src/core/data/batches.ts), zero again at each epoch's start, torch's
 Adam after global-norm clipping (as clip_grad_norm_ without its 1e-6 guard), mean cross-entropy. char-lstm has one bias per LSTM layer: bias_hh stays fixed (at what the file
 holds, 0 from char-lstm) unless --two-biases trains it as well, as a stock nn.LSTM does.
 

@@ -3,7 +3,7 @@
 
 Embedding(V, 64) -> LSTM(64, 256, 2 layers) -> Linear(256, V); batch 32, length 100, Adam
 lr 2e-3, global gradient-norm clip 5, mean cross-entropy. Truncated BPTT as in
-src/core/train/batches.ts: the training ids are cut into 32 contiguous streams and step s of an
+src/core/data/batches.ts: the training ids are cut into 32 contiguous streams and step s of an
 epoch reads positions [s*100, (s+1)*100) of each, carrying (h, c) from the previous step (zero
 at the start of each epoch). The corpus is read as the char-lstm CLI reads one file: line ends
 become \\n, a blank line is appended, the first 90% trains and the last 10% validates (split by
@@ -123,7 +123,7 @@ class Trainer:
 
 @torch.no_grad()
 def evaluate(model, ids):
-    """Mean loss over `ids` read as streams from a zero state, as src/core/train/evaluate.ts."""
+    """Mean loss over `ids` read as streams from a zero state, as src/core/eval/evaluate.ts."""
     batch, seq_len = fit(len(ids), BATCH, SEQ_LEN)
     streams = Streams(ids, batch, seq_len)
     state, total = zero_state(batch), 0.0

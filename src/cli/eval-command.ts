@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { documentStarts, gatherCorpus } from '../core/data/corpus';
 import { METRICS_DEFAULTS } from '../core/eval/completion-metrics';
-import { loadModel } from '../core/model/model-file';
+import { loadModel } from '../core/io/model-file';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { describeMetrics, lstmMetrics, metricsJson, ngramBaseline, ngramJson, type NgramBaseline } from './eval-measures';
 import { asCompletedJson, describeAsCompleted, evaluateLstm, measureAsCompleted, NO_SAVED_MIXTURE, type AsCompleted } from './eval-as-completed';

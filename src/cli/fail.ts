@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { CorpusError } from '../core/data/corpus';
-import { OutputPathError } from '../core/model/output-path';
-import { ModelFileError } from '../core/model/safetensors';
+import { OutputPathError } from '../core/io/output-path';
+import { ModelFileError } from '../core/io/safetensors';
 import { TrainError } from '../core/train/trainer';
 
 /** Exit codes: 1 for a failure the user can fix, 2 for a malformed command line (as POSIX tools do). */

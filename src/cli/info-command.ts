@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
 import type { Command } from 'commander';
-import { loadModel } from '../core/model/model-file';
+import { loadModel } from '../core/io/model-file';
 import { createKernels } from '../core/nn/kernels/select';
 import { bitsPerChar, formatCount } from './progress';
 import type { WorkspaceMixture } from '../core/mix/workspace-mixture';

@@ -5,7 +5,7 @@
  * temp files of atomic writes still being written are removed, so none is left behind.
  */
 import { constants } from 'os';
-import { removeLiveTemps } from '../core/model/temp-files';
+import { removeLiveTemps } from '../core/io/temp-files';
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 type Handler = (signal: InterruptSignal) => void;

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
-import { describeWriteError } from '../core/model/file-io';
-import { loadModel, saveModel } from '../core/model/model-file';
-import { checkOutputPath } from '../core/model/output-path';
+import { describeWriteError } from '../core/io/file-io';
+import { loadModel, saveModel } from '../core/io/model-file';
+import { checkOutputPath } from '../core/io/output-path';
 import { loadExistingModel } from '../core/train/existing-model';
 import { createKernels } from '../core/nn/kernels/select';
 import { DEFAULT_TRAIN_CONFIG } from '../core/train/config';
-import { mixtureForModel } from '../core/mix/workspace-mixture-fit';
+import { mixtureForModel } from '../core/train/workspace-mixture-fit';
 import { CliError } from './fail';
 import { intArg } from './parse-number';
 import { formatCount, plural } from './progress';

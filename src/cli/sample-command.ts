@@ -1,6 +1,6 @@
 import { once } from 'events';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadModel } from '../core/model/model-file';
+import { loadModel } from '../core/io/model-file';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { generateChunks } from '../core/sampling/generate';
 import { parseStrategy, seededRandom, STRATEGY_DEFAULTS } from '../core/sampling';

@@ -3,7 +3,7 @@ import type { Vocab } from '../core/data/vocab';
 import type { Stepper } from '../core/sampling/stepper';
 import type { Strategy } from '../core/sampling/strategy';
 import { pick } from '../core/sampling/pick';
-import { seededRandom } from '../core/sampling/random';
+import { seededRandom } from '../core/math/random';
 import type { CharPredictor } from '../core/eval/predictor';
 import { LstmPredictor } from '../core/eval/lstm-predictor';
 import { NgramPredictor } from '../core/ngram/ngram-predictor';

@@ -8,7 +8,7 @@
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { seededRandom } from '../core/sampling/random';
+import { seededRandom } from '../core/math/random';
 import type { Fetcher } from './fetch-package';
 import { languageOf } from './language';
 import { isPermissive, readLicence } from './licence';

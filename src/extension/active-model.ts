@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { loadModel, type TrainingInfo } from '../core/model/model-file';
+import { loadModel, type TrainingInfo } from '../core/io/model-file';
 import { createKernels } from '../core/nn/kernels/select';
 import { CompletionEngine } from '../completion';
 import { PipelinedPrimer } from '../core/pipeline/pipelined-primer';

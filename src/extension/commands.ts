@@ -9,7 +9,7 @@ export function registerCommands(models: ActiveModels, settings: SettingsWatcher
   panel: PanelHost, defaultModelPath: string): vscode.Disposable[] {
   const loadModel = async () => {
     const picked = await vscode.window.showOpenDialog({
-      // .json: a Keras / TensorFlow.js model.json (core/model/import/).
+      // .json: a Keras / TensorFlow.js model.json (core/io/import/).
       canSelectMany: false, openLabel: 'Use this model',
       filters: { 'Char LSTM, PyTorch or Keras model': ['safetensors', 'json'] },
     });

@@ -10,8 +10,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { describeWriteError } from '../core/model/file-io';
-import { loadModel } from '../core/model/model-file';
+import { describeWriteError } from '../core/io/file-io';
+import { loadModel } from '../core/io/model-file';
 import { createKernels } from '../core/nn/kernels/select';
 
 export type Settlement =

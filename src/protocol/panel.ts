@@ -11,6 +11,9 @@
 import type { EndEvent, TrainEvent } from '../core/train/events';
 import type { Signal } from '../core/model/signal';
 
+/** The training events the panel draws, for the webview, which imports nothing else of src/. */
+export type { EndEvent, StartEvent, StepEvent, TrainEvent } from '../core/train/events';
+
 /**
  * Which run: 'lstm' is a "Train on Workspace" run (the workspace model; an LSTM unless
  * `charLstm.training.cell` says otherwise), 'rnn' the vanilla RNN comparison run.

@@ -2,7 +2,7 @@
 // sampling the ghost text is a pure function of the model and the text before the cursor, and
 // the panel's insides are a pure function of the model, the layer and the text before the cursor.
 import { CompletionEngine } from '../../src/completion';
-import { loadModel, type LoadedModel } from '../../src/core/model/model-file';
+import { loadModel, type LoadedModel } from '../../src/core/io/model-file';
 import { inspectLstm, SIGNALS, type Signal } from '../../src/core/model/inspect';
 import { createKernels } from '../../src/core/nn/kernels/select';
 

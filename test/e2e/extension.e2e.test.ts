@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readTrainingDelay, saveEventLoopDelay } from './event-loop';
 import { expectedGreedy } from './expected';
-import { loadModel } from '../../src/core/model/model-file';
+import { loadModel } from '../../src/core/io/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 import * as h from './harness';
 import { defaultModel, vsixForThisFile, withVsCode, workspaceStorage } from './session';

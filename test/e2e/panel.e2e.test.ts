@@ -11,7 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { loadModel } from '../../src/core/model/model-file';
+import { loadModel } from '../../src/core/io/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 import { SIGNALS, type Signal } from '../../src/core/model/inspect';
 import { readPanelDelay, saveEventLoopDelay } from './event-loop';

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CompletionEngine, encodeForModel } from '../../src/completion';
 import { DynamicAdapter, TYPING_SETTINGS } from '../../src/core/dynamic';
-import { loadModel } from '../../src/core/model/model-file';
+import { loadModel } from '../../src/core/io/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 import { expectedGreedy } from './expected';
 import * as h from './harness';

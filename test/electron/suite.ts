@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CompletionEngine } from '../../src/completion';
-import { loadModel } from '../../src/core/model/model-file';
+import { loadModel } from '../../src/core/io/model-file';
 import { createKernels } from '../../src/core/nn/kernels/select';
 
 const EXTENSION_ID = 'char-lstm.char-lstm';

@@ -1,4 +1,4 @@
-import type { TrainEvent, StartEvent, StepEvent, EndEvent } from '../../src/core/train/events';
+import type { TrainEvent, StartEvent, StepEvent, EndEvent } from '../../src/protocol/panel';
 import { formatCount, formatDuration, formatLoss, formatRate } from './format';
 
 /** Where a run stands, for the panel's stats line. Losses in nats/char. */

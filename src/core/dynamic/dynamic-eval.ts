@@ -1,6 +1,6 @@
 import { CharModel } from '../model/char-model';
 import type { Kernels } from '../nn/kernels/kernels';
-import { softmax } from '../sampling/softmax';
+import { softmax } from '../math/softmax';
 
 /**
  * Dynamic evaluation (Krause, Kahembwe, Murray & Renals, "Dynamic Evaluation of Neural Sequence

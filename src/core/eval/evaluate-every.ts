@@ -1,5 +1,5 @@
 import type { CharModel } from '../model/char-model';
-import { StreamBatches } from '../train/batches';
+import { StreamBatches } from '../data/batches';
 
 export interface FullEvaluation {
   /** Mean cross-entropy in nats per character scored. */

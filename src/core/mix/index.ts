@@ -5,4 +5,3 @@ export { crossFitMixture, type CrossFit } from './cross-fit';
 export { DocumentCache } from './document-cache';
 export { CACHE_WINDOW_CHARS, cacheWindowStart, EditorDocumentCache } from './editor-document-cache';
 export { MIXTURE_MODELS, ngramLeads, type WorkspaceMixture } from './workspace-mixture';
-export { corpusMixtureBasis, fitWorkspaceMixture, mixtureBasis, type MixtureBasis } from './workspace-mixture-fit';

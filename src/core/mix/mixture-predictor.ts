@@ -1,5 +1,5 @@
 import type { CharPredictor } from '../eval/predictor';
-import { softmax } from '../sampling/softmax';
+import { softmax } from '../math/softmax';
 import type { MixtureWeights } from './mixture-weights';
 
 /**

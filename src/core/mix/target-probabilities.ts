@@ -1,6 +1,6 @@
 import type { CharPredictor } from '../eval/predictor';
 import type { DocumentCache } from './document-cache';
-import { softmax } from '../sampling/softmax';
+import { softmax } from '../math/softmax';
 import { mixtureBucket } from './mixture-predictor';
 import type { TargetProbabilities } from './mixture-weights';
 import { runToEnd, type Sliced } from '../threads/slices';

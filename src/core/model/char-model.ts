@@ -6,10 +6,10 @@ import { RnnLayer } from '../nn/rnn';
 import { Dense } from '../nn/dense';
 import type { RecurrentLayer } from '../nn/recurrent';
 import { Workspaces } from '../nn/workspaces';
-import type { Random } from '../sampling/random';
+import type { Random } from '../math/random';
 import type { ModelConfig } from './config';
 import { validateConfig } from './validate-config';
-import type { PipelinedPrimer } from '../pipeline/pipelined-primer';
+import type { Primer } from './primer';
 
 /** Characters `infer` takes per call at most: one input product per chunk, not per character. */
 export const INFER_CHUNK = 128;
@@ -48,11 +48,11 @@ export class CharModel {
   private inferWork: InferWork | null = null;
   private generation = 0;
   /**
-   * Pipelined priming over worker threads, once `PipelinedPrimer.start` has made it for this
-   * model (the editor does; null otherwise, and after its `close`). Stepper.feed uses it for
-   * long texts.
+   * Pipelined priming over worker threads, once `PipelinedPrimer.start` (src/core/pipeline) has
+   * made it for this model (the editor does; null otherwise, and after its `close`).
+   * Stepper.feed uses it for long texts.
    */
-  primer: PipelinedPrimer | null = null;
+  primer: Primer | null = null;
 
   static specs(config: ModelConfig): ParamSpec[] {
     const specs = [...Embedding.specs('embedding', config.vocabSize, config.embedding)];

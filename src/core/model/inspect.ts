@@ -1,7 +1,7 @@
 import type { CharModel } from './char-model';
 import type { LstmLayer } from '../nn/lstm';
 import type { ModelConfig } from './config';
-import { softmax } from '../sampling/softmax';
+import { softmax } from '../math/softmax';
 import type { Signal } from './signal';
 
 export { SIGNALS, type Signal } from './signal';

@@ -6,4 +6,3 @@ export { KneserNey } from './kneser-ney';
 export { scoreOrders, natsPerChar, type OrderScore } from './score';
 export { selectOrder, trainKneserNey, type OrderSelection, type SelectOptions, type TrainedKneserNey } from './select-order';
 export { NgramPredictor } from './ngram-predictor';
-export { ngramTensors, ngramFromTensors, NGRAM_TENSOR_NAMES } from './ngram-tensors';

@@ -1,5 +1,5 @@
 import type { Kernels } from './kernels/kernels';
-import type { Random } from '../sampling/random';
+import type { Random } from '../math/random';
 
 /**
  * How a parameter starts: uniform in [-scale, scale] (or, with `terms`, the sum of that many

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { INFER_CHUNK, type CharModel } from '../model/char-model';
+import type { PrimeChunk, Primed, Primer } from '../model/primer';
 import { startWorker } from '../threads/start-worker';
 import { Control, PipelineStopped } from './control';
 import { ChunkRing } from './ring';
@@ -9,21 +10,6 @@ import { CutBalancer } from './balance';
 import { StageRunner } from './stage';
 import { planStages, type LayerShape, type StagePlan } from './plan';
 import { weightLayout, type FromStage, type StageRun, type ToStage } from './protocol';
-
-/** One chunk of a prime: ids[from, from+time), time ≤ INFER_CHUNK; `snapshot`: keep the state after it. */
-export interface PrimeChunk {
-  ids: ArrayLike<number>;
-  from: number;
-  time: number;
-  snapshot: boolean;
-}
-
-export interface Primed {
-  /** `[vocab]` after the last chunk. */
-  logits: Float32Array;
-  /** After each chunk marked `snapshot`, in order: the state `[stateSize]` and logits `[vocab]`. */
-  snapshots: { state: Float32Array; logits: Float32Array }[];
-}
 
 export interface PrimerOptions {
   /** Threads, the calling one included (one stage each); default one per core; at most one per layer. */
@@ -69,7 +55,7 @@ export const MIN_CHUNKS = 2;
  * returns null from then on, `failure` says why, and `onFallback` is told once. Waits are
  * bounded, workers are unref'd (they never keep the process alive) and idle without CPU.
  */
-export class PipelinedPrimer {
+export class PipelinedPrimer implements Primer {
   /** Why the pipeline was given up, or null while it works. */
   failure: string | null = null;
   /** `pipelined`: primes run through the pipeline (the others ran on one thread). */

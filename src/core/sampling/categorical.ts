@@ -1,4 +1,4 @@
-import type { Random } from './random';
+import type { Random } from '../math/random';
 
 /**
  * Inverse-CDF draw from non-negative weights that need not sum to 1 (so callers can zero

@@ -1,6 +1,6 @@
 import type { CharModel } from '../model/char-model';
 import type { Vocab } from '../data/vocab';
-import type { Random } from './random';
+import type { Random } from '../math/random';
 import type { Strategy } from './strategy';
 import { pick } from './pick';
 import { Stepper } from './stepper';

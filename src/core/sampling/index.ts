@@ -1,4 +1,4 @@
-export { type Random, seededRandom, mathRandom } from './random';
+export { type Random, seededRandom, mathRandom } from '../math/random';
 export {
   type Logits,
   type Strategy,
@@ -6,8 +6,8 @@ export {
   parseStrategy,
   describeStrategy,
 } from './strategy';
-export { softmax, logSoftmax } from './softmax';
-export { greedy } from './greedy';
+export { softmax, logSoftmax } from '../math/softmax';
+export { greedy } from '../math/greedy';
 export { sampleTemperature } from './temperature';
 export { sampleTopK } from './top-k';
 export { sampleTopP } from './top-p';

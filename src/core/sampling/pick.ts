@@ -1,5 +1,5 @@
-import { greedy } from './greedy';
-import type { Random } from './random';
+import { greedy } from '../math/greedy';
+import type { Random } from '../math/random';
 import type { Logits, Strategy } from './strategy';
 import { sampleTemperature } from './temperature';
 import { sampleTopK } from './top-k';

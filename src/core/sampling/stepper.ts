@@ -1,5 +1,5 @@
 import { INFER_CHUNK, type CharModel } from '../model/char-model';
-import type { PrimeChunk } from '../pipeline/pipelined-primer';
+import type { PrimeChunk } from '../model/primer';
 
 /**
  * Runs a model one stream at a time, carrying (h, c) from character to character, so that

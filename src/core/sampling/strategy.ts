@@ -1,8 +1,7 @@
-/**
- * Natural-log unnormalised scores, one per character id (length = vocabulary size V).
- * -Infinity masks an id out; +Infinity makes it certain (shared equally with other +Infinity).
- */
-export type Logits = Float32Array | Float64Array | readonly number[];
+import type { Logits } from '../math/logits';
+import { checkTemperature } from '../math/softmax';
+
+export type { Logits };
 
 /** How the next character id is chosen from the model's logits. */
 export type Strategy =
@@ -63,14 +62,6 @@ export function describeStrategy(s: Strategy): string {
       throw new Error(`unknown strategy ${JSON.stringify(unreachable)}`);
     }
   }
-}
-
-export function checkTemperature(t: number): number {
-  if (!(Number.isFinite(t) && t > 0)) {
-    // T=0 would divide by zero; greedy is its well-defined limit.
-    throw new Error(`temperature must be a finite number > 0, got ${t} (use greedy for T → 0)`);
-  }
-  return t;
 }
 
 export function checkK(k: number): number {

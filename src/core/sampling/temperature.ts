@@ -1,6 +1,6 @@
 import { sampleCategorical } from './categorical';
-import type { Random } from './random';
-import { softmax } from './softmax';
+import type { Random } from '../math/random';
+import { softmax } from '../math/softmax';
 import type { Logits } from './strategy';
 
 /**

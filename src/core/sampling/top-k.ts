@@ -1,7 +1,7 @@
 import { sampleCategorical } from './categorical';
-import type { Random } from './random';
+import type { Random } from '../math/random';
 import { rankIds } from './rank';
-import { softmax } from './softmax';
+import { softmax } from '../math/softmax';
 import { checkK, type Logits } from './strategy';
 
 /**

@@ -3,11 +3,11 @@
  * checkpoints, so that the file is replaced only by a better one (as the extension keeps the
  * better of a run's candidate and the workspace model).
  */
-import { loadModel, type LoadedModel } from '../model/model-file';
+import { loadModel, type LoadedModel } from '../io/model-file';
 import { createKernels, type Backend } from '../nn/kernels/select';
-import { StreamBatches } from './batches';
+import { StreamBatches } from '../data/batches';
 import type { TrainConfig } from './config';
-import { evaluate } from './evaluate';
+import { evaluate } from '../eval/evaluate';
 
 /**
  * The model at `file`, loaded in kernels of its own (its memory goes with it), or why it is not

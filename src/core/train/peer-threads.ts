@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { startWorker } from '../threads/start-worker';
 import type { Kernels } from '../nn/kernels/kernels';
 import type { ModelConfig } from '../model/config';
-import type { StreamBatches } from './batches';
+import type { StreamBatches } from '../data/batches';
 import type { FromPeer, ToPeer } from './peer-protocol';
 
 /** Below this many streams a thread's matrix products get too thin to pay for the hand-off. */

@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadWasmKernels } from '../nn/kernels/wasm';
 import type { Kernels } from '../nn/kernels/kernels';
 import { CharModel } from '../model/char-model';
-import { seededRandom, type SeededRandom } from '../sampling/random';
+import { seededRandom, type SeededRandom } from '../math/random';
 import type { FromPeer, PeerInit, PeerStep, ToPeer } from './peer-protocol';
 
 const port = parentPort;

@@ -6,8 +6,8 @@
  * the settings refuses a resume on anything else.
  */
 import { promises as fs } from 'fs';
-import { readModelBytes } from '../model/file-io';
-import { decodeSafetensors, encodeSafetensors, ModelFileError, type Tensor } from '../model/safetensors';
+import { readModelBytes } from '../io/file-io';
+import { decodeSafetensors, encodeSafetensors, ModelFileError, type Tensor } from '../io/safetensors';
 
 export interface RunCheckpoint {
   /** Steps taken; the next is step `step` (epoch `floor(step / stepsPerEpoch) + 1`). */

@@ -2,9 +2,9 @@ import type { Kernels } from '../nn/kernels/kernels';
 import { createKernels } from '../nn/kernels/select';
 import type { ModelConfig } from '../model/config';
 import { Vocab } from '../data/vocab';
-import { seededRandom } from '../sampling/random';
+import { seededRandom } from '../math/random';
 import { DEFAULT_TRAIN_CONFIG } from './config';
-import { evaluate } from './evaluate';
+import { evaluate } from '../eval/evaluate';
 import type { StepEvent } from './events';
 import { train } from './trainer';
 

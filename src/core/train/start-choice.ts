@@ -7,7 +7,7 @@
  * from. Any model that has read code or prose beats it by far on code or prose.
  */
 import type { CharModel } from '../model/char-model';
-import { evaluate } from './evaluate';
+import { evaluate } from '../eval/evaluate';
 
 export interface StartChoice {
   fineTune: boolean;

@@ -1,18 +1,18 @@
 import type { Vocab } from '../data/vocab';
 import type { CharModel } from '../model/char-model';
-import { evaluate } from '../train/evaluate';
-import { DEFAULT_TRAIN_CONFIG } from '../train/config';
+import { evaluate } from '../eval/evaluate';
+import { DEFAULT_TRAIN_CONFIG } from './config';
 import { countingNgrams } from '../ngram/ngram-counts';
 import { KneserNey } from '../ngram/kneser-ney';
 import { NgramPredictor } from '../ngram/ngram-predictor';
 import { selectingOrder } from '../ngram/select-order';
 import { runInSlices, runToEnd, type Sliced } from '../threads/slices';
-import { DocumentCache } from './document-cache';
-import { fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from './mixture-weights';
-import { readingTargetProbabilities } from './target-probabilities';
-import { meanNats } from './cross-fit';
-import { mixtureBuckets } from './mixture-predictor';
-import type { WorkspaceMixture } from './workspace-mixture';
+import { DocumentCache } from '../mix/document-cache';
+import { fitMixtureWeights, mixtureNatsPerChar, type TargetProbabilities } from '../mix/mixture-weights';
+import { readingTargetProbabilities } from '../mix/target-probabilities';
+import { meanNats } from '../mix/cross-fit';
+import { mixtureBuckets } from '../mix/mixture-predictor';
+import type { WorkspaceMixture } from '../mix/workspace-mixture';
 
 /**
  * Node cap of a workspace n-gram: it is loaded into the editor with the model, at 50-65 bytes

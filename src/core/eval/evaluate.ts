@@ -1,5 +1,5 @@
 import type { CharModel } from '../model/char-model';
-import { StreamBatches } from './batches';
+import { StreamBatches } from '../data/batches';
 
 export interface Evaluation {
   /** Mean cross-entropy in nats per predicted character. */

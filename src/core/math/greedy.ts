@@ -1,4 +1,4 @@
-import type { Logits } from './strategy';
+import type { Logits } from './logits';
 
 /**
  * The id with the highest logit; ties go to the lowest id so output is deterministic.

@@ -1,10 +1,10 @@
 import type { Kernels } from '../../nn/kernels/kernels';
-import { CharModel } from '../char-model';
-import type { ModelConfig } from '../config';
+import { CharModel } from '../../model/char-model';
+import type { ModelConfig } from '../../model/config';
 import type { LoadedModel } from '../model-file';
 import { checkPyTorchTensors, fromPyTorchTensors } from '../pytorch-names';
 import { ModelFileError, type Tensor } from '../safetensors';
-import { validateConfig } from '../validate-config';
+import { validateConfig } from '../../model/validate-config';
 import { charLstmOrder, reorderRows } from './foreign-vocab';
 import type { ForeignVocab } from './vocab-sidecar';
 

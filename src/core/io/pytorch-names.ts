@@ -1,6 +1,6 @@
-import type { CharModel } from './char-model';
+import type { CharModel } from '../model/char-model';
 import type { Tensor } from './safetensors';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../model/config';
 
 /**
  * Converts between CharModel's parameters and the tensors of the PyTorch module

@@ -1,5 +1,5 @@
 import { KneserNey } from '../ngram/kneser-ney';
-import { ngramFromTensors, ngramTensors } from '../ngram/ngram-tensors';
+import { ngramFromTensors, ngramTensors } from './ngram-tensors';
 import { MixtureWeights } from '../mix/mixture-weights';
 import { mixtureBuckets } from '../mix/mixture-predictor';
 import { MIXTURE_MODELS, type WorkspaceMixture } from '../mix/workspace-mixture';

@@ -1,6 +1,6 @@
-import { ModelFileError, type IntTensor } from '../model/safetensors';
-import { NgramCounts } from './ngram-counts';
-import { PairTable } from './pair-table';
+import { ModelFileError, type IntTensor } from './safetensors';
+import { NgramCounts } from '../ngram/ngram-counts';
+import { PairTable } from '../ngram/pair-table';
 
 /**
  * An n-gram trie (ngram-counts.ts) as I32 tensors of a model file, for `nodes` nodes (root 0):

@@ -1,5 +1,5 @@
 import { greedy } from './greedy';
-import { checkTemperature, type Logits } from './strategy';
+import type { Logits } from './logits';
 
 /**
  * Probabilities (summing to 1) from logits scaled by 1/temperature. The max logit is
@@ -48,4 +48,13 @@ function shareAmongInfinite(logits: Logits, out: Float64Array): Float64Array {
   for (let i = 0; i < logits.length; i++) if (logits[i] === Infinity) count++;
   for (let i = 0; i < logits.length; i++) out[i] = logits[i] === Infinity ? 1 / count : 0;
   return out;
+}
+
+/** The temperature `t` of a softmax, refused unless finite and above 0. */
+export function checkTemperature(t: number): number {
+  if (!(Number.isFinite(t) && t > 0)) {
+    // T=0 would divide by zero; greedy is its well-defined limit.
+    throw new Error(`temperature must be a finite number > 0, got ${t} (use greedy for T → 0)`);
+  }
+  return t;
 }

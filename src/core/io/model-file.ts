@@ -1,8 +1,8 @@
 import type { Kernels } from '../nn/kernels/kernels';
 import { Vocab } from '../data/vocab';
-import { CharModel } from './char-model';
-import type { ModelConfig } from './config';
-import { validateConfig } from './validate-config';
+import { CharModel } from '../model/char-model';
+import type { ModelConfig } from '../model/config';
+import { validateConfig } from '../model/validate-config';
 import { toPyTorchTensors, fromPyTorchTensors, checkPyTorchTensors } from './pytorch-names';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsContentsWithInts } from './safetensors';
 import { mixtureEntries, readMixture } from './mixture-file';
