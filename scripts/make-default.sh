@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes models/default.safetensors from nothing (README, "The default model"): the pretraining
+# Makes models/default.safetensors from nothing (docs/default-model.md, "The default model"): the pretraining
 # corpus, the pretraining run (hours on two cores; resumable: run this script again after an
 # interruption and it goes on exactly where the run stopped), then the corpus n-gram mixture.
 # Not part of CI: the model file is committed.

@@ -1,4 +1,4 @@
-// The layers of the code (README, "How it works"): each folder of src/ imports only folders
+// The layers of the code (docs/architecture.md, "How it works"): each folder of src/ imports only folders
 // below it in LAYERS, so a change to a layer cannot reach up into the editor, and the engine
 // (src/core) runs without VS Code. Imports of every kind count: type-only, re-exports, dynamic
 // import() and require(). Read with TypeScript's own pre-processor (the `typescript` package
