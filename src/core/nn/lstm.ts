@@ -1,21 +1,29 @@
-import { quantizedSize, type Kernels } from './kernels/kernels';
+import type { HeapOffset, HeapLength, Kernels } from './kernels/kernels';
 import type { Parameters, ParamSpec, Param } from './parameters';
 import type { RecurrentLayer } from './recurrent';
 import { Workspaces } from './workspaces';
+import { checkBuffer, checkCount, checkParamShape } from './entry-checks';
+import { LstmInference } from './lstm-inference';
+import { copyActivations, traceLstm, type GateActivations } from './lstm-trace';
 
 /**
- * The fused LSTM layer.
+ * The fused LSTM layer: its parameters and the training pass. Batch-1 inference is in
+ * lstm-inference.ts, the panel's trace in lstm-trace.ts; the methods at the end hand over to them.
  *
- * Weights (internal layout, row-major; gate order i, f, g, o as in PyTorch):
- *   wIh `[input, 4*hidden]`, wHh `[hidden, 4*hidden]`, b `[4*hidden]` (one bias: PyTorch's
- *   bias_ih + bias_hh).
- * Forward, for a time-major batch x `[time, batch, input]`:
- *   gates `[time, batch, 4*hidden]` = x·wIh + b    one matrix product for all steps
+ * N batch, T time, I input, H hidden; gate order i, f, g, o (PyTorch's; torch-rnn's is i, f, o, g).
+ * Parameters (row-major):
+ *   wIh `[I, 4H]`, wHh `[H, 4H]`, b `[4H]` (one bias: PyTorch's bias_ih + bias_hh).
+ * forward: x `[T, N, I]` (time-major), state `[2, N, H]` (h, then c) → h `[T, N, H]`.
+ *   gates `[T, N, 4H]` = x·wIh + b                 one matrix product for all steps
  *   per step t: gates[t] += h[t-1]·wHh             one recurrent product
- *               i,f,g,o, c[t], h[t]                one element-wise pass (lstmForward)
- * Backward through time keeps ∂L/∂gates for every step so that the weight gradients are two
- * large products over all batch*time rows (xᵀ·dGates, hᵀ·dGates) instead of one per step.
- * Memory per shape: (4 + 2 + 2) * hidden * (time+1) * batch floats plus transposed weights.
+ *               i, f, g, o, c[t], h[t]             one element-wise pass (lstmForward)
+ * backward: ∂L/∂h `[T, N, H]` → ∂L/∂x `[T, N, I]`, weight gradients added. ∂L/∂gates is kept for
+ *   every step so that the weight gradients are two large products over all N*T rows
+ *   (xᵀ·dGates, hᵀ·dGates) instead of one per step.
+ * Memory: per (N, T) shape N*(10*T*H + 3*H + T*I) floats (LstmWork); per layer the transposed
+ * weights, 4H*(I+H) floats, and once packed for inference about 2H*(I+H) more.
+ * Every method checks its sizes and buffers on entry (entry-checks.ts) and throws a RangeError
+ * saying which one is wrong.
  */
 export class LstmLayer implements RecurrentLayer {
   readonly stateSize: number;
@@ -23,12 +31,12 @@ export class LstmLayer implements RecurrentLayer {
   private readonly wHh: Param;
   private readonly b: Param;
   private readonly work: Workspaces<LstmWork>;
-  // Transposed weights for backward `[4*hidden, input]`, `[4*hidden, hidden]`, made once per backward.
-  private readonly wIhT: number;
-  private readonly wHhT: number;
-  // Inference copies of wIh and wHh in `matvecQuantized` layout, made by `packForInference`.
-  private packedWIh = -1;
-  private packedWHh = -1;
+  // Transposed weights for backward, made once per backward.
+  private readonly wIhT: HeapOffset; // [4H, I]
+  private readonly wHhT: HeapOffset; // [4H, H]
+  private readonly inference: LstmInference;
+  /** Names the layer in errors: 'LSTM layer0'. */
+  private readonly label: string;
 
   static specs(prefix: string, input: number, hidden: number): ParamSpec[] {
     // PyTorch's nn.LSTM default: every weight U(-1/sqrt(hidden), 1/sqrt(hidden)), and so are both
@@ -46,17 +54,27 @@ export class LstmLayer implements RecurrentLayer {
 
   constructor(private readonly k: Kernels, params: Parameters, prefix: string,
     readonly inputSize: number, readonly hidden: number) {
+    this.label = `LSTM ${prefix}`;
     this.stateSize = 2 * hidden;
     this.wIh = params.get(`${prefix}.wIh`);
     this.wHh = params.get(`${prefix}.wHh`);
     this.b = params.get(`${prefix}.b`);
+    checkParamShape(this.label, this.wIh, { input: inputSize, '4*hidden': 4 * hidden });
+    checkParamShape(this.label, this.wHh, { hidden, '4*hidden': 4 * hidden });
+    checkParamShape(this.label, this.b, { '4*hidden': 4 * hidden });
     this.wIhT = k.alloc(4 * hidden * inputSize);
     this.wHhT = k.alloc(4 * hidden * hidden);
     this.work = new Workspaces((batch, time) => new LstmWork(k, batch, time, inputSize, hidden));
+    this.inference = new LstmInference(k, this.label, this.wIh, this.wHh, this.b, inputSize, hidden);
   }
 
-  forward(batch: number, time: number, input: number, state: number): number {
+  forward(batch: number, time: number, input: HeapOffset, state: HeapOffset): HeapOffset {
     const { k, hidden: H } = this;
+    const where = `${this.label} forward`;
+    checkCount(where, 'batch', batch, 0);
+    checkCount(where, 'time', time, 0);
+    checkBuffer(k, where, 'input', input, { time, batch, input: this.inputSize });
+    checkBuffer(k, where, 'state', state, { '(h, c)': 2, batch, hidden: H });
     const w = this.work.get(batch, time);
     w.input = input;
     const G = 4 * H, BH = batch * H;
@@ -72,16 +90,20 @@ export class LstmLayer implements RecurrentLayer {
     return w.h + BH;
   }
 
-  finalState(batch: number, time: number, state: number): void {
-    const w = this.work.get(batch, time);
+  finalState(batch: number, time: number, state: HeapOffset): void {
+    const where = `${this.label} finalState`;
+    const w = this.forwardRan(where, batch, time);
+    checkBuffer(this.k, where, 'state', state, { '(h, c)': 2, batch, hidden: this.hidden });
     const BH = batch * this.hidden;
     this.k.copy(BH, w.h + time * BH, state);
     this.k.copy(BH, w.c + time * BH, state + BH);
   }
 
-  backward(batch: number, time: number, dOutput: number, needInputGrad: boolean): number {
+  backward(batch: number, time: number, dOutput: HeapOffset, needInputGrad: boolean): HeapOffset {
     const { k, hidden: H } = this;
-    const w = this.work.get(batch, time);
+    const where = `${this.label} backward`;
+    const w = this.forwardRan(where, batch, time);
+    checkBuffer(k, where, 'dOutput', dOutput, { time, batch, hidden: H });
     const G = 4 * H, BH = batch * H, rows = time * batch;
     k.transpose(H, G, this.wHh.value, this.wHhT);
     k.fill(BH, w.dc, 0);
@@ -102,133 +124,69 @@ export class LstmLayer implements RecurrentLayer {
   }
 
   /**
-   * Copies wIh and wHh into the layout the inference methods stream (`matvecQuantized`): 16-bit
-   * weights with a scale per column, half as many floats again. Call again after the weights change.
+   * Gate activations and cell of the last forward of this shape, for the panel.
+   * Returns arrays `[time, batch, hidden]` per gate, copied out of the heap.
+   */
+  activations(batch: number, time: number): GateActivations {
+    const w = this.forwardRan(`${this.label} activations`, batch, time);
+    const BH = batch * this.hidden;
+    return copyActivations(this.k, time * batch, this.hidden, w.gates, w.c + BH, w.h + BH);
+  }
+
+  /** The workspace of the last forward of shape (batch, time); throws if there was none. */
+  private forwardRan(where: string, batch: number, time: number): LstmWork {
+    checkCount(where, 'batch', batch, 0);
+    checkCount(where, 'time', time, 0);
+    const w = this.work.get(batch, time);
+    if (w.input < 0) throw new RangeError(`${where}: no forward of batch ${batch}, time ${time} ran before it`);
+    return w;
+  }
+
+  // Batch-1 inference (lstm-inference.ts) and the panel's trace (lstm-trace.ts), on this layer's weights.
+
+  /**
+   * Makes the packed copies of wIh and wHh that `project`, `recur` and `trace` stream (16-bit
+   * weights with a scale per column). Call after loading or training: whenever the weights change.
    */
   packForInference(): void {
-    const { k, hidden: H, inputSize: I } = this;
-    if (this.packedWHh < 0) {
-      this.packedWIh = k.alloc(quantizedSize(I, 4 * H));
-      this.packedWHh = k.alloc(quantizedSize(H, 4 * H));
-    }
-    k.packQuantized(I, 4 * H, this.wIh.value, this.packedWIh);
-    k.packQuantized(H, 4 * H, this.wHh.value, this.packedWHh);
+    this.inference.pack();
+  }
+
+  /** Whether `packForInference` has run: `project`, `recur` and `trace` throw until it has. */
+  get packed(): boolean {
+    return this.inference.packed;
   }
 
   /** The heap blocks `[offset, floats]` packForInference writes (none before its first call). */
-  packedBlocks(): [number, number][] {
-    if (this.packedWHh < 0) return [];
-    const { inputSize: I, hidden: H } = this;
-    return [[this.packedWIh, quantizedSize(I, 4 * H)], [this.packedWHh, quantizedSize(H, 4 * H)]];
+  packedBlocks(): [HeapOffset, HeapLength][] {
+    return this.inference.packedBlocks();
   }
 
-  /**
-   * out `[rows, 4*hidden]` = input `[rows, inputSize]`·wIh + b: the input part of the gates, as
-   * in `forward`, for any rows (a priming chunk, an embedding table). Needs `packForInference`.
-   */
-  project(rows: number, input: number, out: number): void {
-    const { k, inputSize: I } = this;
-    const G = 4 * this.hidden;
-    if (rows >= 4) {
-      k.broadcastRows(rows, G, this.b.value, out);
-      k.matmul(rows, G, I, input, this.wIh.value, out, true);
-      return;
-    }
-    // A step or two: the packed copy streams faster than the product's thin-matrix path.
-    for (let r = 0; r < rows; r++) {
-      k.copy(G, this.b.value, out + r * G);
-      k.matvecQuantized(G, I, input + r * I, this.packedWIh, out + r * G, true);
-    }
+  /** out `[rows, 4*hidden]` = input `[rows, inputSize]`·wIh + b: `LstmInference.project`. */
+  project(rows: number, input: HeapOffset, out: HeapOffset): void {
+    this.inference.project(rows, input, out);
   }
 
-  /**
-   * Inference on one stream: runs `time` steps whose input parts are in gates `[time, 4*hidden]`
-   * (`project`, or rows of a lookup table; overwritten with the activations), from state
-   * `[h, c]` (2*hidden floats), which is advanced in place. out `[time, hidden]` receives every
-   * step's h. Needs `packForInference`. Per step: one streamed pass over wHh, one cell update.
-   */
-  recur(time: number, gates: number, state: number, out: number): void {
-    const { k, hidden: H } = this;
-    const G = 4 * H, c = state + H;
-    let h = state;
-    for (let t = 0; t < time; t++) {
-      const g = gates + t * G;
-      k.matvecQuantized(G, H, h, this.packedWHh, g, true);
-      k.lstmForward(1, H, g, c, c, out + t * H);
-      h = out + t * H;
-    }
-    k.copy(H, h, state);
+  /** `time` steps of one stream from the input parts in gates `[time, 4*hidden]`: `LstmInference.recur`. */
+  recur(time: number, gates: HeapOffset, state: HeapOffset, out: HeapOffset): void {
+    this.inference.recur(time, gates, state, out);
   }
 
-  /** Whether `packForInference` has run: `recur` and `trace` need it. */
-  get packed(): boolean {
-    return this.packedWHh >= 0;
+  /** `recur` that also writes every step's c to cells `[time, hidden]`: lstm-trace.ts. */
+  trace(time: number, gates: HeapOffset, state: HeapOffset, out: HeapOffset, cells: HeapOffset): void {
+    traceLstm(this.inference, time, gates, state, out, cells);
   }
-
-  /**
-   * `recur` that keeps what the panel draws: gates `[time, 4*hidden]` (the input parts) are left
-   * holding each step's activations (i, f, g, o), out `[time, hidden]` receives every step's h
-   * and cells `[time, hidden]` every step's c. State `[h, c]` is advanced in place.
-   * Needs `packForInference`; the same numbers as `recur`.
-   */
-  trace(time: number, gates: number, state: number, out: number, cells: number): void {
-    if (time === 0) return;
-    const { k, hidden: H } = this;
-    const G = 4 * H;
-    let h = state, c = state + H;
-    for (let t = 0; t < time; t++) {
-      const g = gates + t * G;
-      k.matvecQuantized(G, H, h, this.packedWHh, g, true);
-      k.lstmForward(1, H, g, c, cells + t * H, out + t * H);
-      h = out + t * H;
-      c = cells + t * H;
-    }
-    k.copy(H, h, state);
-    k.copy(H, c, state + H);
-  }
-
-  /**
-   * Gate activations and cell of the last forward of this shape, for the panel.
-   * Returns views `[time, batch, hidden]` per gate, copied out of the heap.
-   */
-  activations(batch: number, time: number): GateActivations {
-    const w = this.work.get(batch, time);
-    const H = this.hidden, heap = this.k.heap;
-    const out = { i: new Float32Array(time * batch * H), f: new Float32Array(time * batch * H),
-      g: new Float32Array(time * batch * H), o: new Float32Array(time * batch * H),
-      c: new Float32Array(time * batch * H), h: new Float32Array(time * batch * H) };
-    for (let r = 0; r < time * batch; r++) {
-      const row = w.gates + r * 4 * H;
-      out.i.set(heap.subarray(row, row + H), r * H);
-      out.f.set(heap.subarray(row + H, row + 2 * H), r * H);
-      out.g.set(heap.subarray(row + 2 * H, row + 3 * H), r * H);
-      out.o.set(heap.subarray(row + 3 * H, row + 4 * H), r * H);
-    }
-    out.c.set(heap.subarray(w.c + batch * H, w.c + (time + 1) * batch * H));
-    out.h.set(heap.subarray(w.h + batch * H, w.h + (time + 1) * batch * H));
-    return out;
-  }
-}
-
-/** Gate activations `[time, batch, hidden]` each: input, forget, candidate, output gates, cell, hidden. */
-export interface GateActivations {
-  i: Float32Array;
-  f: Float32Array;
-  g: Float32Array;
-  o: Float32Array;
-  c: Float32Array;
-  h: Float32Array;
 }
 
 /** Scratch for one (batch, time) shape. Slot 0 of h and c holds the initial state. */
 class LstmWork {
-  input = -1;
-  readonly gates: number; // [time, batch, 4*hidden] pre-activations, then activations
-  readonly h: number; // [time+1, batch, hidden]
-  readonly c: number; // [time+1, batch, hidden]
-  readonly dGates: number; // [time, batch, 4*hidden]
-  readonly dc: number; // [batch, hidden] ∂L/∂c flowing back one step
-  readonly dInput: number; // [time, batch, input]
+  input: HeapOffset = -1; // [time, batch, input], the last forward's; -1 before one
+  readonly gates: HeapOffset; // [time, batch, 4*hidden] pre-activations, then activations
+  readonly h: HeapOffset; // [time+1, batch, hidden]
+  readonly c: HeapOffset; // [time+1, batch, hidden]
+  readonly dGates: HeapOffset; // [time, batch, 4*hidden]
+  readonly dc: HeapOffset; // [batch, hidden] ∂L/∂c flowing back one step
+  readonly dInput: HeapOffset; // [time, batch, input]
 
   constructor(k: Kernels, batch: number, time: number, input: number, hidden: number) {
     this.gates = k.alloc(time * batch * 4 * hidden);

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels/kernels';
+import type { HeapLength, HeapOffset, Kernels } from './kernels/kernels';
 import type { Random } from '../math/random';
 
 /**
@@ -20,9 +20,10 @@ export interface ParamSpec {
 export interface Param {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly size: number;
-  readonly value: number;
-  readonly grad: number;
+  readonly size: HeapLength;
+  readonly value: HeapOffset;
+  /** -1 where the parameters have no gradient block. */
+  readonly grad: HeapOffset;
 }
 
 /**
@@ -32,9 +33,9 @@ export interface Param {
  */
 export class Parameters {
   readonly list: Param[] = [];
-  readonly values: number;
-  readonly grads: number;
-  readonly count: number;
+  readonly values: HeapOffset;
+  readonly grads: HeapOffset;
+  readonly count: HeapLength;
 
   /**
    * `withGrads` false: no gradient block (every `grad` is -1), for copies that only run inference

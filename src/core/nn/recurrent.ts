@@ -1,3 +1,5 @@
+import type { HeapOffset } from './kernels/kernels';
+
 /**
  * A recurrent layer over a time-major batch: inputs `[time, batch, inputSize]`, outputs
  * `[time, batch, hidden]`, every buffer a heap offset.
@@ -13,14 +15,14 @@ export interface RecurrentLayer {
   readonly stateSize: number;
 
   /** Runs `time` steps starting from `state`; returns the output offset `[time, batch, hidden]`. */
-  forward(batch: number, time: number, input: number, state: number): number;
+  forward(batch: number, time: number, input: HeapOffset, state: HeapOffset): HeapOffset;
   /** Copies the state the last forward of this shape ended with into `state`. */
-  finalState(batch: number, time: number, state: number): void;
+  finalState(batch: number, time: number, state: HeapOffset): void;
   /**
    * Backward through the last forward of this shape. dOutput `[time, batch, hidden]` is
    * ∂L/∂output and is overwritten. Adds the weight gradients; returns the offset of
    * ∂L/∂input `[time, batch, inputSize]`, or -1 when `needInputGrad` is false. Gradients do not
    * flow into the initial state (truncated backpropagation through time).
    */
-  backward(batch: number, time: number, dOutput: number, needInputGrad: boolean): number;
+  backward(batch: number, time: number, dOutput: HeapOffset, needInputGrad: boolean): HeapOffset;
 }

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels/kernels';
+import type { HeapOffset, Kernels } from './kernels/kernels';
 import type { Parameters, ParamSpec, Param } from './parameters';
 import type { RecurrentLayer } from './recurrent';
 import { Workspaces } from './workspaces';
@@ -14,8 +14,8 @@ export class RnnLayer implements RecurrentLayer {
   private readonly wHh: Param;
   private readonly b: Param;
   private readonly work: Workspaces<RnnWork>;
-  private readonly wIhT: number; // [hidden, input]
-  private readonly wHhT: number; // [hidden, hidden]
+  private readonly wIhT: HeapOffset; // [hidden, input]
+  private readonly wHhT: HeapOffset; // [hidden, hidden]
 
   static specs(prefix: string, input: number, hidden: number): ParamSpec[] {
     const scale = 1 / Math.sqrt(hidden);
@@ -37,7 +37,7 @@ export class RnnLayer implements RecurrentLayer {
     this.work = new Workspaces((batch, time) => new RnnWork(k, batch, time, inputSize, hidden));
   }
 
-  forward(batch: number, time: number, input: number, state: number): number {
+  forward(batch: number, time: number, input: HeapOffset, state: HeapOffset): HeapOffset {
     const { k, hidden: H } = this;
     const w = this.work.get(batch, time);
     const BH = batch * H;
@@ -54,12 +54,12 @@ export class RnnLayer implements RecurrentLayer {
     return out;
   }
 
-  finalState(batch: number, time: number, state: number): void {
+  finalState(batch: number, time: number, state: HeapOffset): void {
     const BH = batch * this.hidden;
     this.k.copy(BH, this.work.get(batch, time).h + time * BH, state);
   }
 
-  backward(batch: number, time: number, dOutput: number, needInputGrad: boolean): number {
+  backward(batch: number, time: number, dOutput: HeapOffset, needInputGrad: boolean): HeapOffset {
     const { k, hidden: H } = this;
     const w = this.work.get(batch, time);
     const BH = batch * H, rows = time * batch;
@@ -80,10 +80,10 @@ export class RnnLayer implements RecurrentLayer {
 }
 
 class RnnWork {
-  input = -1;
-  readonly h: number; // [time+1, batch, hidden], slot 0 the initial state
-  readonly dPre: number; // [time, batch, hidden] ∂L/∂pre-activation
-  readonly dInput: number; // [time, batch, input]
+  input: HeapOffset = -1;
+  readonly h: HeapOffset; // [time+1, batch, hidden], slot 0 the initial state
+  readonly dPre: HeapOffset; // [time, batch, hidden] ∂L/∂pre-activation
+  readonly dInput: HeapOffset; // [time, batch, input]
 
   constructor(k: Kernels, batch: number, time: number, input: number, hidden: number) {
     this.h = k.alloc((time + 1) * batch * hidden);
