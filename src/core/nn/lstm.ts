@@ -22,8 +22,8 @@ import { copyActivations, traceLstm, type GateActivations } from './lstm-trace';
  *   (xᵀ·dGates, hᵀ·dGates) instead of one per step.
  * Memory: per (N, T) shape N*(10*T*H + 3*H + T*I) floats (LstmWork); per layer the transposed
  * weights, 4H*(I+H) floats, and once packed for inference about 2H*(I+H) more.
- * Every method checks its sizes and buffers on entry (entry-checks.ts) and throws a RangeError
- * saying which one is wrong.
+ * Every method checks its sizes and buffers on entry (entry-checks.ts) and throws an error saying
+ * which one is wrong, or that the layer is not packed for inference yet.
  */
 export class LstmLayer implements RecurrentLayer {
   readonly stateSize: number;
