@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { Option, type Command } from 'commander';
 import { type Corpus, documentStarts, gatherCorpus, splitCorpus } from '../core/data/corpus';
-import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/train/workspace-mixture-fit';
 import { describeEncodings, describeExclusions, describeSkips } from '../core/data/left-out';
 import { PRINTABLE_ASCII, Vocab } from '../core/data/vocab';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../core/model/config';
@@ -12,7 +11,8 @@ import { CONFIG_LIMITS } from '../core/model/validate-config';
 import { createKernels, type Backend } from '../core/nn/kernels/select';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../core/train/config';
 import type { StartEvent } from '../core/train/events';
-import { train, type TrainOptions } from '../core/train/trainer';
+import type { TrainOptions } from '../core/train/trainer';
+import { refuseTooLittleText, runTraining } from '../core/train/training-run';
 import { encodeRunCheckpoint, readRunCheckpoint, runCheckpointPath, type RunCheckpoint } from '../core/train/run-checkpoint';
 import { describeWriteError, writeFileAtomic } from '../core/io/file-io';
 import { checkOutputPath, isSameFile } from '../core/io/output-path';
@@ -21,7 +21,6 @@ import { CliError } from './fail';
 import { claimInterrupts, exitCodeFor, type InterruptSignal } from './interrupt';
 import { floatArg, intArg } from './parse-number';
 import { refuseOverHeap } from './heap-check';
-import { budgetLeft } from '../core/train/budget';
 import { stdoutUntilClosed } from './stdout-closed';
 import { formatCount, formatSummary, plural, TrainReporter } from './progress';
 
@@ -125,11 +124,7 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
       describeExclusions(corpus.excluded), describeEncodings(corpus.files)].filter((part) => part !== '').join('; '));
     let texts: { train: string; valid: string } | null = heldOut
       ? { train: corpus.text, valid: heldOut.text } : splitCorpus(corpus.text, VALID_FRACTION);
-    // Two code points lie within the first four UTF-16 units: no array of the whole held-out text.
-    if ([...texts.valid.slice(0, 4)].length < 2) {
-      throw new CliError(`the text is too short to train on (${formatCount(chars)} chars): `
-        + `its last ${VALID_FRACTION * 100}% is held out for validation and needs at least 2 characters`);
-    }
+    refuseTooLittleText(texts, chars);
 
     let model: TrainOptions['model'] = shapeOf(flags);
     let vocab: Vocab;
@@ -191,17 +186,13 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const describedCorpus = `${describeInputs(inputs)} (${plural(corpus.files.length, 'file')}, `
       + `${formatCount(chars)} chars; ${heldOut ? `validated on ${describeInputs(flags.valid!)}` : `first ${100 - VALID_FRACTION * 100}% trained`})`;
 
-    let basis: Awaited<ReturnType<typeof corpusMixtureBasis>> | null = null;
-    if (flags.mixture) {
-      const started = Date.now();
-      basis = await corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), config.maxValidChars, {}, controller.signal);
-      reporter.line(`n-gram: order ${basis.order}, validation loss ${basis.ngramValidLoss.toFixed(3)} nats/char `
-        + `(${((Date.now() - started) / 1000).toFixed(1)} s); saved with the model for completions to mix in`);
-    }
     refuseOverHeap(model, vocab.size, config, flags.backend);
-    const training = train({
-      // The budget is the command's: reading the text and building the n-gram came out of it.
-      kernels, vocab, ...texts, model, config: { ...config, maxMinutes: budgetLeft(config.maxMinutes, commandStarted) }, signal: controller.signal, keepTargetProbs: basis !== null, resumeFrom,
+    const training = runTraining({
+      kernels, vocab, texts, documentStarts: documentStarts(corpus.files), mixture: flags.mixture, model, config, resumeFrom,
+      // The budget is the command's: reading the text and building the n-gram come out of it.
+      started: commandStarted, signal: controller.signal,
+      onNgram: (ngram) => reporter.line(`n-gram: order ${ngram.order}, validation loss ${ngram.validLoss.toFixed(3)} nats/char `
+        + `(${(ngram.ms / 1000).toFixed(1)} s); saved with the model for completions to mix in`),
       onCheckpoint: async (run) => {
         if (!ownsOut()) return;
         const { maxMinutes: _, ...settings } = config;
@@ -211,9 +202,11 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
         if (event.kind === 'start') start = event;
         reporter.onEvent(event);
       },
-      onBest: async (best, checkpoint) => {
+      keep: (checkpoint) => {
         kept.runBest = checkpoint.validLoss;
-        if (kept.toBeat !== null && !(checkpoint.validLoss < kept.toBeat)) return;
+        return kept.toBeat === null || checkpoint.validLoss < kept.toBeat;
+      },
+      save: async (best, checkpoint, mixture) => {
         const { maxValidChars: _, ...settings } = config;
         const info: TrainingInfo = {
           validLoss: checkpoint.validLoss,
@@ -223,7 +216,6 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
           ...(startedFrom ?? before.startedFrom ? { startedFrom: startedFrom ?? before.startedFrom } : {}),
           train: { ...settings, batch: start?.batch ?? config.batch, seqLen: start?.seqLen ?? config.seqLen },
         };
-        const mixture = basis ? fitWorkspaceMixture(basis, checkpoint.targetProbs as Float64Array) : undefined;
         await saving(out, () => saveModel(out, best, vocab, info, { dtype: flags.half ? 'F16' : 'F32', mixture }));
         kept.savedLoss = checkpoint.validLoss;
       },
@@ -233,8 +225,8 @@ async function runTrain(inputs: string[], flags: TrainFlags, cmd: Command): Prom
     const result = await training;
     reporter.stop();
 
-    const end = result.end;
-    if (end.reason === 'cancelled') return cancelled(reporter, kept, stoppedBy ?? 'SIGINT');
+    const end = result?.end;
+    if (!end || end.reason === 'cancelled') return cancelled(reporter, kept, stoppedBy ?? 'SIGINT');
     if (kept.savedLoss === null && kept.runBest === null) {
       throw new CliError(`${end.reason === 'time-limit' ? 'time limit reached' : 'training ended'} `
         + 'before the first validation: nothing saved');

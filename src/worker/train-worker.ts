@@ -19,8 +19,7 @@ import { chooseStart } from '../core/train/start-choice';
 import { planFineTuning } from '../core/train/fine-tune-plan';
 import { seqLenFor } from '../core/train/plan';
 import { describeWriteError } from '../core/io/file-io';
-import { train } from '../core/train/trainer';
-import { corpusMixtureBasis, fitWorkspaceMixture } from '../core/train/workspace-mixture-fit';
+import { refuseTooLittleText, runTraining, type RunSettings } from '../core/train/training-run';
 import { planTraining } from '../core/train/plan';
 import { budgetLeft } from '../core/train/budget';
 import { SMALLEST_LIKELY_VOCAB, trainingHeapRefusal } from '../core/train/heap-need';
@@ -75,44 +74,34 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
     encodings: describeEncodings(corpus.files),
   });
   let texts: { train: string; valid: string } | null = splitCorpus(corpus.text);
-  if (texts.valid.length < 2 || texts.train.length < 2) throw new Error(`the workspace has too little text to train on (${corpus.text.length} characters)`);
+  refuseTooLittleText(texts, corpus.files.reduce((n, f) => n + f.chars, 0));
   // One heap for the run: a model to fine-tune is loaded into the heap it trains in.
   const kernels = createKernels();
   const start = request.startFrom ? await startingPoint(id, request, kernels, corpus.text, texts, signal) : null;
   if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
   const vocab = start?.vocab ?? Vocab.fromText(corpus.text);
   const files = corpus.files.length;
-  // The workspace n-gram first (seconds: it reads at most the text's last 8 M characters): the
-  // baseline the LSTM's validation loss is measured against, and part of every checkpoint.
-  const ngramStarted = Date.now();
-  let basis;
-  try {
-    basis = await corpusMixtureBasis(vocab, texts, documentStarts(corpus.files), request.config.maxValidChars, {}, signal);
-  } catch (e) {
-    if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-    throw e;
-  }
-  post({ type: 'ngram', id, order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - ngramStarted });
-  if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-  let sized: Pick<TrainRequest, 'model' | 'config'> = start ? { model: shapeOf(start.model), config: request.config } : request;
-  try {
-    if (request.plan) {
-      sized = start
-        ? await sizeFineTuning(id, request, start.model, texts.train, basis.targets.bucket.length, started, signal)
-        : await sizeToWorkspace(id, request, vocab, texts.train, basis.targets.bucket.length, started, signal);
-    }
-  } catch (e) {
-    if (!signal.aborted) throw e;
-  }
-  if (signal.aborted) return post({ type: 'finished', id, reason: 'cancelled', bestLoss: null });
-  const model = start ? withDropout(start.model, sized.model.dropout) : sized.model;
-  // The budget is the whole run's: reading the folder, the n-gram and the probe came out of it.
-  const config = { ...sized.config, maxMinutes: budgetLeft(request.config.maxMinutes, started) };
   let lastStep = 0;
-  const refusal = heapRefusalOf(start ? { ...start.model.config, dropout: sized.model.dropout } : { ...sized.model, vocabSize: vocab.size }, config);
-  if (refusal) throw new Error(refusal);
-  const training = train({
-    kernels, vocab, ...texts, model, config, signal, keepTargetProbs: true,
+  const training = runTraining({
+    kernels, vocab, texts, documentStarts: documentStarts(corpus.files), signal, started,
+    // The workspace n-gram first (seconds: it reads at most the text's last 8 M characters): the
+    // baseline the LSTM's validation loss is measured against, and part of every checkpoint.
+    mixture: true,
+    onNgram: (ngram) => post({ type: 'ngram', id, ...ngram }),
+    model: start?.model ?? request.model, config: request.config,
+    // Sized to the workspace and this machine once the n-gram is built (request.plan).
+    size: async (texts, validChars): Promise<RunSettings> => {
+      let sized: Pick<TrainRequest, 'model' | 'config'> = start ? { model: shapeOf(start.model), config: request.config } : request;
+      if (request.plan) {
+        sized = start
+          ? await sizeFineTuning(id, request, start.model, texts.train, validChars, started, signal)
+          : await sizeToWorkspace(id, request, vocab, texts.train, validChars, started, signal);
+      }
+      const { model: shape, config } = sized;
+      const refusal = heapRefusalOf(start ? { ...start.model.config, dropout: shape.dropout } : { ...shape, vocabSize: vocab.size }, config);
+      if (refusal) throw new Error(refusal);
+      return { model: start ? withDropout(start.model, shape.dropout) : shape, config };
+    },
     onEvent: (event) => {
       if (event.kind === 'step') {
         const now = Date.now();
@@ -121,8 +110,7 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
       }
       post({ type: 'event', id, event });
     },
-    onBest: async (model, best) => {
-      const mixture = fitWorkspaceMixture(basis, best.targetProbs as Float64Array);
+    save: async (model, best, mixture) => {
       try {
         await saveModel(request.outPath, model, vocab, {
           validLoss: best.validLoss, charsSeen: best.charsSeen, steps: best.step,
@@ -134,14 +122,14 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
         // more checkpoints that cannot be kept.
         throw new Error(`could not save the model: ${describeWriteError(request.outPath, e)}`);
       }
-      const { lstm, ngram, mixture: mixed } = mixture.valid;
+      const { lstm, ngram, mixture: mixed } = mixture!.valid;
       post({ type: 'saved', id, path: request.outPath, validLoss: best.validLoss, mixture: { lstm, ngram, mixture: mixed } });
     },
   });
-  // train has encoded the text: let the corpus go while it runs (a 50 MB workspace's text is 50 MB).
+  // The run has taken the text: let the corpus go while it trains (a 50 MB workspace's text is 50 MB).
   corpus = texts = null;
   const result = await training;
-  post({ type: 'finished', id, reason: result.end.reason, bestLoss: result.end.bestLoss });
+  post({ type: 'finished', id, reason: result?.end.reason ?? 'cancelled', bestLoss: result?.end.bestLoss ?? null });
 }
 
 /**
