@@ -1,14 +1,11 @@
 import type { Kernels } from '../src/core/nn/kernels/kernels';
 import { CharModel } from '../src/core/model/char-model';
 import type { Vocab } from '../src/core/data/vocab';
-import { CompletionEngine } from '../src/completion';
+import { CompletionEngine, CompletionSession, type TypingAdaptation } from '../src/completion';
 import { seededRandom } from '../src/core/math/random';
-import { PipelinedPrimer } from '../src/core/pipeline/pipelined-primer';
 import { MODEL_M } from './model-m';
 import { splitCorpus } from '../src/core/data/corpus';
 import { mixtureForModel } from '../src/core/train/workspace-mixture-fit';
-import { TypingAdaptation } from '../src/completion/typing-adaptation';
-import { ThreadedLearner } from '../src/core/dynamic/threaded-learner';
 
 export interface GhostLatency {
   /** Model-side milliseconds from a keystroke to 20 characters of ghost text, state cached. */
@@ -35,26 +32,28 @@ export interface GhostLatency {
 
 /**
  * Types `text` one character at a time into a document and asks for 20 characters of ghost
- * text (greedy, no stop at end of line) after each keystroke, as the editor does, with the
- * pipelined primer the editor starts for its model. Model M with fresh weights, or `model`.
+ * text (greedy, no stop at end of line) after each keystroke, as the editor does: in the
+ * editor's completion session (engine, pipelined primer, typing learner), mixed with an n-gram
+ * of `text`, and with the LSTM alone beside it. Model M with fresh weights, or `model`.
  */
 export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, keystrokes = 600,
   model = new CharModel(k, { ...MODEL_M, vocabSize: vocab.size }, seededRandom(1))): Promise<GhostLatency> {
-  const primer = PipelinedPrimer.start(model);
-  await primer?.ready;
-  const engine = new CompletionEngine(model, vocab);
-  const times = await typingTimes(engine, text, keystrokes);
   const mixture = await mixtureForModel(model, vocab, splitCorpus(text), [0], 20_000);
-  const mixed = await typingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
-  const adapting = await adaptingTimes(new CompletionEngine(model, vocab, undefined, mixture), text, keystrokes);
+  const session = new CompletionSession({ model, vocab, mixture });
+  await session.ready;
+  // The LSTM alone, primed by the session's primer (the model's).
+  const alone = new CompletionEngine(model, vocab);
+  const times = await typingTimes(alone, text, keystrokes);
+  const mixed = await typingTimes(session.engine, text, keystrokes);
+  const adapting = await adaptingTimes(session, text, keystrokes);
   const firsts: number[] = [];
   for (let d = 0; d < 5; d++) {
     const before = performance.now();
-    engine.complete({ docKey: `first-${d}`, text: text.slice(d, d + 2000), offset: 2000, strategy: { kind: 'greedy' },
+    alone.complete({ docKey: `first-${d}`, text: text.slice(d, d + 2000), offset: 2000, strategy: { kind: 'greedy' },
       maxChars: 20, stopAtEndOfLine: false });
     firsts.push(performance.now() - before);
   }
-  await primer?.close();
+  await session.close();
   firsts.sort((a, b) => a - b);
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), keystrokes: times.length, first2000Ms: firsts[2],
     mixtureP50: quantile(mixed, 0.5), mixtureP99: quantile(mixed, 0.99), adapting };
@@ -64,10 +63,11 @@ export async function benchGhostLatency(k: Kernels, vocab: Vocab, text: string, 
 const PACE_MS = 30;
 
 /** Mixed typing with keys 30 ms apart, learning what is typed and not, the learner's weights landing in between. */
-async function adaptingTimes(engine: CompletionEngine, text: string, keystrokes: number): Promise<GhostLatency['adapting']> {
-  const { model } = engine;
+async function adaptingTimes(session: CompletionSession, text: string, keystrokes: number): Promise<GhostLatency['adapting']> {
+  const { engine } = session, { model } = engine;
   const still = await typingTimes(engine, text, keystrokes, { docKey: 'still', paceMs: PACE_MS });
-  const adaptation = new TypingAdaptation(engine, new ThreadedLearner(model));
+  void session.adaptToTyping(true);
+  const adaptation = session.adaptation!;
   const adopts: number[] = [];
   const adopt = model.adoptInference.bind(model);
   model.adoptInference = (snapshot) => {
@@ -77,7 +77,7 @@ async function adaptingTimes(engine: CompletionEngine, text: string, keystrokes:
   };
   const times = await typingTimes(engine, text, keystrokes, { docKey: 'adapting', paceMs: PACE_MS, adaptation });
   await adaptation.idle();
-  await adaptation.close(true);
+  await session.adaptToTyping(false);
   model.adoptInference = adopt;
   adopts.sort((a, b) => a - b);
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), stillP50: quantile(still, 0.5), stillP99: quantile(still, 0.99),

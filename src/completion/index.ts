@@ -8,3 +8,4 @@ export {
 export { applyStopRules, type StopRules } from './stop-rules';
 export { isInsideWord, restAllowsCompletion, trimDuplicateClosers } from './mid-word';
 export { TypingAdaptation, type TypingAdaptationOptions } from './typing-adaptation';
+export { CompletionSession, type CompletionSessionOptions, type SessionModel } from './session';

@@ -1,12 +1,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { loadModel, type TrainingInfo } from '../core/io/model-file';
-import { createKernels } from '../core/nn/kernels/select';
-import { CompletionEngine } from '../completion';
-import { PipelinedPrimer } from '../core/pipeline/pipelined-primer';
+import type { TrainingInfo } from '../core/io/model-file';
 import type { WorkspaceMixture } from '../core/mix/workspace-mixture';
-import { ThreadedLearner } from '../core/dynamic/threaded-learner';
-import { TypingAdaptation } from '../completion/typing-adaptation';
+import { CompletionSession, type CompletionEngine, type TypingAdaptation } from '../completion';
 
 export type ModelSource = 'default' | 'workspace' | 'file';
 
@@ -20,7 +16,9 @@ export interface ActiveModel {
   mixture?: WorkspaceMixture;
   engine: CompletionEngine;
   /** The weights following what is typed, while `charLstm.completion.adaptToTyping` is on. */
-  adaptation: TypingAdaptation | null;
+  readonly adaptation: TypingAdaptation | null;
+  /** The engine, its primer and learner: closed when another model replaces this one. */
+  session: CompletionSession;
 }
 
 const MEMENTO_KEY = 'charLstm.activeModel';
@@ -49,12 +47,7 @@ export class ActiveModels implements vscode.Disposable {
     this.adapting = on;
     const m = this.active;
     if (!m || on === (m.adaptation !== null)) return;
-    if (on) {
-      m.adaptation = this.startAdaptation(m.engine);
-    } else {
-      void m.adaptation?.close(true);
-      m.adaptation = null;
-    }
+    void m.session.adaptToTyping(on);
     this.changed.fire(m);
   }
 
@@ -78,35 +71,26 @@ export class ActiveModels implements vscode.Disposable {
 
   /** Loads and activates a model; throws (a one-line ModelFileError) and keeps the current one on failure. */
   async load(source: ModelSource, file: string): Promise<ActiveModel> {
-    const { model, vocab, info, mixture } = await loadModel(file, createKernels());
+    const session: CompletionSession = await CompletionSession.open(file, {
+      log: this.log,
+      onLearned: () => {
+        if (this.active?.session === session) this.changed.fire(this.active);
+      },
+    });
+    // The setting as it is now that the model has loaded.
+    void session.adaptToTyping(this.adapting);
     const label = source === 'file' ? path.basename(file) : source;
     const previous = this.active;
-    const engine = new CompletionEngine(model, vocab, undefined, mixture ?? null);
-    this.active = { source, path: file, label, info, mixture, engine, adaptation: this.adapting ? this.startAdaptation(engine) : null };
-    // A document's first completion primes up to 4,000 characters: with a pipelined primer the
-    // model's layers share that over the cores. Started once per model, owned by it (model.primer),
-    // stopped with the model it served.
-    PipelinedPrimer.start(model, { onFallback: (why) => this.log?.(`Priming runs on one thread: ${why}`) });
-    void previous?.engine.model.primer?.close();
-    void previous?.adaptation?.close(false);
+    const { info, mixture, engine } = session;
+    this.active = { source, path: file, label, info, mixture, engine, session, get adaptation() { return session.adaptation; } };
+    void previous?.session.close();
     await this.memento.update(MEMENTO_KEY, { source, path: file });
     this.changed.fire(this.active);
     return this.active;
   }
 
   dispose(): void {
-    void this.active?.engine.model.primer?.close();
-    void this.active?.adaptation?.close(false);
+    void this.active?.session.close();
     this.changed.dispose();
-  }
-
-  private startAdaptation(engine: CompletionEngine): TypingAdaptation {
-    const adaptation = new TypingAdaptation(engine, new ThreadedLearner(engine.model), {
-      onLearned: () => {
-        if (this.active?.adaptation === adaptation) this.changed.fire(this.active);
-      },
-      onFailure: (why) => this.log?.(`Learning what you type stopped: ${why}`),
-    });
-    return adaptation;
   }
 }
