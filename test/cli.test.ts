@@ -81,6 +81,17 @@ describe('train, info, sample, eval', () => {
     assertOneLineFailure(run('mix', '--model', alone, tooShort, '--out', mixed), 1, /too short/);
   });
 
+  test('train refuses a text too short to train on, in one line (the worker\'s message), and saves nothing', () => {
+    const tooShort = path.join(dir, 'short-to-train.txt');
+    writeFileSync(tooShort, 'ab');
+    const out = path.join(dir, 'short.safetensors');
+    const r = run('train', tooShort, '--out', out, ...TINY);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp('^read 1 file, 2 chars.*\nchar-lstm: too little text to train on \\(2 characters\\): '
+      + 'the training text and the held-out validation text need 2 characters each\n$'));
+    assert.ok(!existsSync(out));
+  });
+
   test('greedy sampling is deterministic and echoes the prime', () => {
     const args = ['sample', '--model', model, '--prime', 'the quick', '--length', '60', '--strategy', 'greedy'];
     const a = run(...args), b = run(...args);

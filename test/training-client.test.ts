@@ -72,6 +72,9 @@ test('an empty folder or a folder of binary files fails with one clear message',
   await assert.rejects(client.train(request(workspace({}), path.join(root, 'c.safetensors'), 1)), /No text files found/);
   await assert.rejects(client.train(request(workspace({ 'x.dat': Buffer.from([0, 0, 0, 1]) }), path.join(root, 'c.safetensors'), 1)),
     /No text files found.*binary/);
+  // The command line's check and message (core/train/training-run.ts).
+  await assert.rejects(client.train(request(workspace({ 'a.txt': 'ab' }), path.join(root, 'c.safetensors'), 1)),
+    /^Error: too little text to train on \(2 characters\): the training text and the held-out validation text need 2 characters each$/);
   assert.ok(!fs.existsSync(path.join(root, 'c.safetensors')));
 });
 

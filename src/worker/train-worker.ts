@@ -98,7 +98,8 @@ async function run(id: number, request: TrainRequest, signal: AbortSignal): Prom
           : await sizeToWorkspace(id, request, vocab, texts.train, validChars, started, signal);
       }
       const { model: shape, config } = sized;
-      const refusal = heapRefusalOf(start ? { ...start.model.config, dropout: shape.dropout } : { ...shape, vocabSize: vocab.size }, config);
+      const refusal = heapRefusalOf(start ? { ...start.model.config, dropout: shape.dropout } : { ...shape, vocabSize: vocab.size },
+        config);
       if (refusal) throw new Error(refusal);
       return { model: start ? withDropout(start.model, shape.dropout) : shape, config };
     },

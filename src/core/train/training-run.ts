@@ -63,20 +63,20 @@ export function runTraining({ texts, ...options }: TrainingRunOptions): Promise<
   return run(options, { texts });
 }
 
-async function run(o: Omit<TrainingRunOptions, 'texts'>, held: { texts: RunTexts | null }): Promise<TrainResult | null> {
-  const { vocab, signal } = o;
+async function run(options: Omit<TrainingRunOptions, 'texts'>, held: { texts: RunTexts | null }): Promise<TrainResult | null> {
+  const { vocab, signal } = options;
   let basis: Awaited<ReturnType<typeof corpusMixtureBasis>> | null = null;
-  let settings: RunSettings = o;
+  let settings: RunSettings = options;
   try {
-    if (o.mixture) {
+    if (options.mixture) {
       const started = Date.now();
-      basis = await corpusMixtureBasis(vocab, held.texts!, o.documentStarts, o.config.maxValidChars, {}, signal);
-      o.onNgram?.({ order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - started });
+      basis = await corpusMixtureBasis(vocab, held.texts!, options.documentStarts, options.config.maxValidChars, {}, signal);
+      options.onNgram?.({ order: basis.order, validLoss: basis.ngramValidLoss, capped: basis.capped, ms: Date.now() - started });
     }
     if (signal?.aborted) return null;
-    if (o.size) {
+    if (options.size) {
       const texts = held.texts!;
-      settings = await o.size(texts, basis?.targets.bucket.length ?? Math.min(texts.valid.length, o.config.maxValidChars));
+      settings = await options.size(texts, basis?.targets.bucket.length ?? Math.min(texts.valid.length, options.config.maxValidChars));
     }
   } catch (e) {
     if (signal?.aborted) return null;
@@ -85,12 +85,13 @@ async function run(o: Omit<TrainingRunOptions, 'texts'>, held: { texts: RunTexts
   if (signal?.aborted) return null;
   const { model, config } = settings;
   const training = train({
-    kernels: o.kernels, vocab, ...held.texts!, model, config: { ...config, maxMinutes: budgetLeft(config.maxMinutes, o.started) },
-    signal, keepTargetProbs: basis !== null, resumeFrom: o.resumeFrom, onCheckpoint: o.onCheckpoint, onEvent: o.onEvent,
+    kernels: options.kernels, vocab, ...held.texts!, model, signal, keepTargetProbs: basis !== null,
+    config: { ...config, maxMinutes: budgetLeft(config.maxMinutes, options.started) },
+    resumeFrom: options.resumeFrom, onCheckpoint: options.onCheckpoint, onEvent: options.onEvent,
     onBest: async (best, checkpoint) => {
-      if (o.keep && !o.keep(checkpoint)) return;
+      if (options.keep && !options.keep(checkpoint)) return;
       const mixture = basis ? fitWorkspaceMixture(basis, checkpoint.targetProbs as Float64Array) : undefined;
-      await o.save(best, checkpoint, mixture);
+      await options.save(best, checkpoint, mixture);
     },
   });
   held.texts = null;
