@@ -3,27 +3,21 @@
 // long sample, an empty file, exponent notation, eval on text of unknown characters.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadModel } from '../src/core/io/model-file';
 import { createKernels } from '../src/core/nn/kernels/select';
 import { generate } from '../src/core/sampling/generate';
 import { seededRandom } from '../src/core/math/random';
-import { wordText } from './word-text';
+import { CLI, runCli, TINY, tinyModelFolder, type Run } from './cli-fixture';
 
-const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
-const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32'];
 let dir = '';
 let corpus = '';
 let model = '';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
 function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(dir, args, 60_000);
 }
 
 /**
@@ -47,13 +41,7 @@ function runThenCloseStdout(args: string[], enough: (stdout: string) => boolean)
 }
 
 before(() => {
-  assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
-  dir = mkdtempSync(path.join(tmpdir(), 'char-lstm-streams-'));
-  corpus = path.join(dir, 'corpus.txt');
-  writeFileSync(corpus, wordText(5000));
-  model = path.join(dir, 'tiny.safetensors');
-  const r = run('train', corpus, '--out', model, ...TINY, '--epochs', '2', '--validate-every', '20');
-  assert.equal(r.code, 0, r.stderr);
+  ({ dir, corpus, model } = tinyModelFolder('char-lstm-streams-', ['--epochs', '2', '--validate-every', '20'], 60_000));
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,25 +2,20 @@
 // `node dist/cli.js …` on a small generated corpus in a temporary folder.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, reportError } from '../src/cli/fail';
 import { TrainReporter } from '../src/cli/progress';
 import { wordText } from './word-text';
+import { CLI, runCli, TINY, tinyModelFolder, type Run } from './cli-fixture';
 
-const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
-const TINY = ['--hidden', '32', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '32'];
 let dir = '';
 let corpus = '';
 let model = '';
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
 function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(dir, args, 30_000);
 }
 
 /** An expected failure: non-zero exit, exactly one line on stderr, and no stack trace. */
@@ -34,13 +29,7 @@ function assertOneLineFailure(r: Run, code: number, pattern: RegExp): void {
 }
 
 before(() => {
-  assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
-  dir = mkdtempSync(path.join(tmpdir(), 'char-lstm-cli-'));
-  corpus = path.join(dir, 'corpus.txt');
-  writeFileSync(corpus, wordText(5000));
-  model = path.join(dir, 'tiny.safetensors');
-  const r = run('train', corpus, '--out', model, ...TINY, '--epochs', '3', '--validate-every', '10');
-  assert.equal(r.code, 0, r.stderr);
+  ({ dir, corpus, model } = tinyModelFolder('char-lstm-cli-', ['--epochs', '3', '--validate-every', '10'], 30_000));
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
